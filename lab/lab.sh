@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# The wan-agent lab: a real home router in Linux network namespaces.
+#
+#   isp (11.22.33.1)  <-- rwan/isp0 -->  rtr (WAN 11.22.33.44, LAN 192.168.77.1)  <-- rlan/hlan -->  lan (192.168.77.100)
+#
+# rtr runs miniupnpd (IGD + NAT-PMP/PCP), net-snmp snmpd and BIND9 (RFC 2136); lan is where the agent runs.
+# Nothing here touches the host's own interfaces: SSDP multicast stays on the rlan/hlan veth pair.
+#
+# Usage (as root):
+#   lab/lab.sh install               apt packages the lab needs (idempotent)
+#   lab/lab.sh up [--igd1]           build the namespaces and start the daemons (IGD v2 by default)
+#   lab/lab.sh down                  stop everything and delete the namespaces
+#   lab/lab.sh wan-change [ADDR]     move the router's WAN address (PPPoE-style: old removed, new added)
+#   lab/lab.sh wan-ip                print the router's current WAN address
+#   lab/lab.sh reboot-router         kill miniupnpd, flush its rules, start it again (all mappings lost)
+#   lab/lab.sh status                what is running
+set -euo pipefail
+
+LAB_DIR=${WAN_AGENT_LAB_DIR:-/run/wan-agent-lab}
+WAN_NET=11.22.33
+WAN_GW=$WAN_NET.1
+WAN_ADDR_DEFAULT=$WAN_NET.44
+LAN_RTR=192.168.77.1
+LAN_HOST=192.168.77.100
+UPNP_PORT=5000
+SNMP_COMMUNITY=wanlab
+SNMP_USER=wanread
+SNMP_AUTH=authpass123
+SNMP_PRIV=privpass123
+ZONE=home.wan-agent.test
+TSIG_NAME=wan-agent-key
+
+die() { echo "lab: $*" >&2; exit 1; }
+need_root() { [ "$(id -u)" = 0 ] || die "must run as root (network namespaces)"; }
+
+PACKAGES="miniupnpd-nftables miniupnpc snmpd snmp bind9 bind9-dnsutils nftables natpmpc iproute2 procps"
+
+cmd_install() {
+  need_root
+  local missing=""
+  for p in $PACKAGES; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"; done
+  if [ -n "$missing" ]; then
+    echo "lab: installing$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    # miniupnpd's postinst asks for the external interface; answer it so the install never blocks.
+    echo "miniupnpd miniupnpd/start_daemon boolean false" | debconf-set-selections 2>/dev/null || true
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  fi
+}
+
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+current_wan() { ip -n rtr -4 -o addr show dev rwan 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -n1; }
+
+write_miniupnpd_conf() {
+  local igd1=$1
+  cat > "$LAB_DIR/miniupnpd.conf" <<CONF
+ext_ifname=rwan
+listening_ip=rlan
+http_port=$UPNP_PORT
+enable_upnp=yes
+enable_natpmp=yes
+secure_mode=yes
+system_uptime=yes
+notify_interval=30
+clean_ruleset_interval=600
+uuid=3a1f0c2e-9b7d-4e5f-8a6b-0c1d2e3f4a5b
+friendly_name=wan-agent lab router
+lease_file=$LAB_DIR/miniupnpd.leases
+allow 1-65535 192.168.77.0/24 1-65535
+deny 0-65535 0.0.0.0/0 0-65535
+CONF
+  if [ "$igd1" = 1 ]; then echo "force_igd_desc_v1=yes" >> "$LAB_DIR/miniupnpd.conf"; fi
+}
+
+# miniupnpd 2.3.1 (nftables) wants one `inet filter` table holding its three chains plus hooked chains jumping to them.
+nft_rules() {
+  nsx rtr nft -f - <<NFT
+table inet filter
+delete table inet filter
+table inet filter {
+  chain miniupnpd { }
+  chain prerouting_miniupnpd { }
+  chain postrouting_miniupnpd { }
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    ct state established,related accept
+    iifname "rwan" jump miniupnpd
+  }
+  chain prerouting {
+    type nat hook prerouting priority -100; policy accept;
+    iifname "rwan" jump prerouting_miniupnpd
+  }
+  chain postrouting {
+    type nat hook postrouting priority 100; policy accept;
+    oifname "rwan" jump postrouting_miniupnpd
+    oifname "rwan" masquerade
+  }
+}
+NFT
+}
+
+start_miniupnpd() {
+  rm -f "$LAB_DIR/miniupnpd.pid"
+  nsx rtr setsid miniupnpd -d -f "$LAB_DIR/miniupnpd.conf" -P "$LAB_DIR/miniupnpd.pid" \
+    >> "$LAB_DIR/miniupnpd.log" 2>&1 < /dev/null &
+  echo $! > "$LAB_DIR/miniupnpd.run"
+  wait_port tcp $UPNP_PORT || die "miniupnpd did not start; see $LAB_DIR/miniupnpd.log"
+}
+
+stop_pidfile() {
+  local f=$1
+  [ -f "$f" ] || return 0
+  local pid; pid=$(cat "$f")
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$f"
+}
+
+wait_port() { # proto port: wait until something listens in rtr
+  local proto=$1 port=$2 flag=-ltn
+  [ "$proto" = udp ] && flag=-lun
+  for _ in $(seq 100); do
+    nsx rtr ss $flag 2>/dev/null | awk '{print $4}' | grep -qE "[:.]$port\$" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+start_snmpd() {
+  cat > "$LAB_DIR/snmpd.conf" <<CONF
+agentAddress udp:$LAN_RTR:161
+rocommunity $SNMP_COMMUNITY 192.168.77.0/24
+createUser $SNMP_USER SHA "$SNMP_AUTH" AES "$SNMP_PRIV"
+rouser $SNMP_USER authPriv
+CONF
+  mkdir -p "$LAB_DIR/snmp-persist"
+  nsx rtr setsid snmpd -f -Lo -C -c "$LAB_DIR/snmpd.conf" -p "$LAB_DIR/snmpd.pid" \
+    --persistentDir="$LAB_DIR/snmp-persist" >> "$LAB_DIR/snmpd.log" 2>&1 < /dev/null &
+  echo $! > "$LAB_DIR/snmpd.run"
+  wait_port udp 161 || die "snmpd did not start; see $LAB_DIR/snmpd.log"
+}
+
+start_named() {
+  local d=$LAB_DIR/named
+  mkdir -p "$d"
+  tsig-keygen -a hmac-sha256 "$TSIG_NAME" > "$d/tsig.key"
+  sed -n 's/.*secret "\(.*\)";/\1/p' "$d/tsig.key" > "$LAB_DIR/tsig.secret"
+  cat > "$d/zone.db" <<ZONE
+\$TTL 60
+@   IN SOA ns.$ZONE. hostmaster.$ZONE. ( 1 60 60 600 60 )
+    IN NS  ns.$ZONE.
+ns  IN A   $LAN_RTR
+ZONE
+  cat > "$d/named.conf" <<CONF
+include "$d/tsig.key";
+options {
+  directory "$d";
+  pid-file "$d/named.pid";
+  listen-on port 53 { $LAN_RTR; };
+  listen-on-v6 { none; };
+  recursion no;
+  allow-query { any; };
+  dnssec-validation no;
+};
+zone "$ZONE" {
+  type primary;
+  file "$d/zone.db";
+  update-policy { grant $TSIG_NAME zonesub ANY; };
+};
+CONF
+  chown -R bind:bind "$d" 2>/dev/null || true
+  nsx rtr setsid named -c "$d/named.conf" -u bind -g >> "$LAB_DIR/named.log" 2>&1 < /dev/null &
+  echo $! > "$LAB_DIR/named.run"
+  wait_port udp 53 || die "named did not start; see $LAB_DIR/named.log"
+}
+
+cmd_up() {
+  need_root
+  local igd1=0
+  [ "${1:-}" = "--igd1" ] && igd1=1
+  command -v miniupnpd >/dev/null || die "miniupnpd is not installed: run 'lab/lab.sh install'"
+  cmd_down >/dev/null 2>&1 || true
+  mkdir -p "$LAB_DIR"
+  for ns in rtr lan isp; do ip netns add $ns; ip -n $ns link set lo up; done
+  ip link add rwan netns rtr type veth peer name isp0 netns isp
+  ip link add rlan netns rtr type veth peer name hlan netns lan
+  ip -n isp addr add $WAN_GW/24 dev isp0; ip -n isp link set isp0 up
+  ip -n rtr addr add $WAN_ADDR_DEFAULT/24 dev rwan; ip -n rtr link set rwan up
+  ip -n rtr addr add $LAN_RTR/24 dev rlan; ip -n rtr link set rlan up
+  ip -n lan addr add $LAN_HOST/24 dev hlan; ip -n lan link set hlan up
+  ip -n rtr route add default via $WAN_GW
+  ip -n lan route add default via $LAN_RTR
+  ip -n rtr route add 239.0.0.0/8 dev rlan
+  ip -n lan route add 239.0.0.0/8 dev hlan
+  nsx rtr sysctl -qw net.ipv4.ip_forward=1
+  nft_rules
+  write_miniupnpd_conf $igd1
+  echo "$igd1" > "$LAB_DIR/igd1"
+  start_miniupnpd
+  start_snmpd
+  start_named
+  echo "lab: up (IGD v$([ $igd1 = 1 ] && echo 1 || echo 2)); router WAN $(current_wan), rootDesc http://$LAN_RTR:$UPNP_PORT/rootDesc.xml; logs in $LAB_DIR"
+}
+
+cmd_down() {
+  need_root
+  for d in miniupnpd snmpd named; do stop_pidfile "$LAB_DIR/$d.run"; done
+  for ns in lan rtr isp; do ip netns pids $ns 2>/dev/null | xargs -r kill -9 2>/dev/null || true; done
+  for ns in lan rtr isp; do ip netns del $ns 2>/dev/null || true; done
+  rm -rf "$LAB_DIR"
+  echo "lab: down"
+}
+
+cmd_wan_change() {
+  need_root
+  local old new
+  old=$(current_wan)
+  [ -n "$old" ] || die "router has no WAN address (is the lab up?)"
+  new=${1:-}
+  if [ -z "$new" ]; then
+    local last=${old##*.}
+    new=$WAN_NET.$(( (last - 40 + 1) % 200 + 40 ))
+  fi
+  [ "$new" != "$old" ] || die "router already has $new"
+  ip -n rtr addr del "$old/24" dev rwan
+  ip -n rtr addr add "$new/24" dev rwan
+  ip -n rtr route replace default via $WAN_GW
+  echo "$new"
+}
+
+cmd_reboot_router() {
+  need_root
+  stop_pidfile "$LAB_DIR/miniupnpd.run"
+  nft_rules
+  rm -f "$LAB_DIR/miniupnpd.leases"
+  start_miniupnpd
+  echo "lab: miniupnpd restarted (mappings lost)"
+}
+
+cmd_status() {
+  for d in miniupnpd snmpd named; do
+    if [ -f "$LAB_DIR/$d.run" ] && kill -0 "$(cat "$LAB_DIR/$d.run")" 2>/dev/null; then echo "$d: running"; else echo "$d: stopped"; fi
+  done
+  echo "wan: $(current_wan)"
+}
+
+case "${1:-}" in
+  install) cmd_install ;;
+  up) shift; cmd_up "$@" ;;
+  down) cmd_down ;;
+  wan-change) shift; cmd_wan_change "$@" ;;
+  wan-ip) current_wan ;;
+  reboot-router) cmd_reboot_router ;;
+  status) cmd_status ;;
+  *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
