@@ -1,0 +1,51 @@
+package dev.wanagent.agent;
+
+import dev.wanagent.config.AgentConfig;
+import dev.wanagent.ddns.DnsProvider;
+import dev.wanagent.ddns.DnsProviders;
+import dev.wanagent.ddns.ProviderHttp;
+import okhttp3.OkHttpClient;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Wires the modules together from a config: sources → WanMonitor → (MappingReconciler, UpdateDispatcher). */
+final class Agent implements AutoCloseable {
+    final AgentConfig config;
+    final Optional<UpnpRouter> upnp;
+    final List<WanSource> sources;
+    final MappingReconciler reconciler;
+    final UpdateDispatcher dispatcher;
+    final WanMonitor monitor;
+    private final OkHttpClient http;
+
+    Agent(AgentConfig config, Clock clock) {
+        this.config = config;
+        this.upnp = config.router().upnp().enabled() ? Optional.of(new UpnpRouter(config.router().upnp()))
+                : Optional.empty();
+        List<WanSource> s = new ArrayList<>();
+        upnp.ifPresent(s::add);
+        if (config.router().snmp().enabled()) s.add(new SnmpWanSource(config.router().snmp()));
+        this.sources = List.copyOf(s);
+        this.reconciler = new MappingReconciler(config.mappings(), upnp.orElse(null), clock);
+        this.http = ProviderHttp.newClient();
+        List<DnsProvider> providers = config.providers().stream().map(p -> DnsProviders.create(p, http)).toList();
+        SecureRandom random = new SecureRandom();
+        this.dispatcher = new UpdateDispatcher(providers, new StateStore(config.stateDir()), clock, random::nextDouble);
+        this.monitor = new WanMonitor(sources, reconciler, dispatcher, config.pollInterval(), clock);
+    }
+
+    Optional<WanSource> source(String name) {
+        return sources.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    @Override
+    public void close() {
+        dispatcher.close();
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+}

@@ -1,0 +1,278 @@
+package dev.wanagent.agent;
+
+import dev.wanagent.config.AgentConfig;
+import dev.wanagent.config.ConfigException;
+import dev.wanagent.config.ConfigLoader;
+import dev.wanagent.upnp.InternetGateway;
+import dev.wanagent.upnp.PortMapping;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code wan-agent} command line. Commands: run, once, wan-ip, mappings, check.
+ * Exit codes: 0 success, 1 failure (including a bad config), 2 bad usage.
+ */
+public final class Main {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+    private static final List<String> COMMANDS = List.of("run", "once", "wan-ip", "mappings", "check");
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Set by the shutdown hook: the JVM is already exiting, so main must return instead of calling exit. */
+    private static volatile boolean exiting;
+
+    public static void main(String[] args) {
+        int code = new Main(System.out, System.err).execute(args);
+        if (!exiting) System.exit(code);
+    }
+
+    static Options options() {
+        Options o = new Options();
+        o.addOption(Option.builder("c").longOpt("config").hasArg().argName("FILE")
+                .desc("config file (YAML, or JSON when it ends in .json)").build());
+        o.addOption(Option.builder().longOpt("source").hasArg().argName("upnp|snmp")
+                .desc("wan-ip: read from this source only").build());
+        o.addOption(Option.builder("v").longOpt("verbose").desc("debug logging").build());
+        o.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
+        o.addOption(Option.builder().longOpt("version").desc("print the version").build());
+        return o;
+    }
+
+    void usage(PrintStream to) {
+        PrintWriter w = new PrintWriter(to);
+        new HelpFormatter().printHelp(w, 100, "wan-agent COMMAND -c FILE [options]",
+                "\nCommands:\n"
+                        + "  run        run as a daemon in the foreground (logs to stderr)\n"
+                        + "  once       one full pass: WAN address, port mappings, DNS; exit 0 on success\n"
+                        + "  wan-ip     print the router's WAN address\n"
+                        + "  mappings   list the router's port-mapping table\n"
+                        + "  check      validate the config and probe each configured source\n\nOptions:",
+                options(), 2, 4, "\nhttps://github.com/wan-agent/wan-agent", false);
+        w.flush();
+    }
+
+    int execute(String[] args) {
+        CommandLine cl;
+        try {
+            cl = new DefaultParser().parse(options(), args);
+        } catch (ParseException e) {
+            err.println("wan-agent: " + e.getMessage());
+            usage(err);
+            return USAGE;
+        }
+        if (cl.hasOption("help")) {
+            usage(out);
+            return OK;
+        }
+        if (cl.hasOption("version")) {
+            out.println("wan-agent " + version());
+            return OK;
+        }
+        List<String> rest = cl.getArgList();
+        if (rest.size() != 1 || !COMMANDS.contains(rest.get(0))) {
+            err.println("wan-agent: " + (rest.isEmpty() ? "no command given"
+                    : rest.size() > 1 ? "one command at a time (got " + String.join(" ", rest) + ")"
+                    : "unknown command '" + rest.get(0) + "'"));
+            usage(err);
+            return USAGE;
+        }
+        String command = rest.get(0);
+        if (!cl.hasOption("config")) {
+            err.println("wan-agent: " + command + " needs -c FILE (the config file)");
+            usage(err);
+            return USAGE;
+        }
+        Optional<String> source = Optional.ofNullable(cl.getOptionValue("source"));
+        if (source.isPresent() && !command.equals("wan-ip")) {
+            err.println("wan-agent: --source applies to wan-ip only");
+            usage(err);
+            return USAGE;
+        }
+        if (source.isPresent() && !List.of("upnp", "snmp").contains(source.get())) {
+            err.println("wan-agent: --source must be upnp or snmp, not '" + source.get() + "'");
+            usage(err);
+            return USAGE;
+        }
+        configureLogging(command, cl.hasOption("verbose"));
+
+        AgentConfig config;
+        try {
+            config = ConfigLoader.withSystemEnvironment().load(Path.of(cl.getOptionValue("config")));
+        } catch (ConfigException e) {
+            err.println("wan-agent: config " + cl.getOptionValue("config") + " is not usable:");
+            for (String p : e.problems()) err.println("  " + p);
+            return FAILED;
+        }
+        try (Agent agent = new Agent(config, Clock.systemUTC())) {
+            return switch (command) {
+                case "run" -> run(agent);
+                case "once" -> once(agent);
+                case "wan-ip" -> wanIp(agent, source);
+                case "mappings" -> mappings(agent);
+                default -> check(agent);
+            };
+        }
+    }
+
+    /** slf4j-simple reads these once, at the first logger: set them before anything logs. */
+    private static void configureLogging(String command, boolean verbose) {
+        String level = verbose ? "debug" : switch (command) {
+            case "run", "once" -> "info";
+            case "wan-ip" -> "error";
+            default -> "warn";
+        };
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+    }
+
+    private boolean stateDirUsable(AgentConfig config) {
+        Path dir = config.stateDir();
+        try {
+            Files.createDirectories(dir);
+            if (!Files.isWritable(dir)) throw new IOException("not writable");
+            return true;
+        } catch (IOException e) {
+            err.println("wan-agent: stateDir " + dir + " is not usable (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); set stateDir to a writable directory");
+            return false;
+        }
+    }
+
+    private int run(Agent agent) {
+        if (!stateDirUsable(agent.config)) return FAILED;
+        Thread loop = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            exiting = true;
+            agent.monitor.stop();
+            try {
+                loop.join(4500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        agent.monitor.run();
+        return OK;
+    }
+
+    private int once(Agent agent) {
+        if (!stateDirUsable(agent.config)) return FAILED;
+        WanMonitor.PassResult r = agent.monitor.pass();
+        if (r.wanAddress().isPresent()) {
+            out.println("wan " + r.wanAddress().get().getHostAddress() + " (" + r.source() + ")");
+        } else {
+            out.println("wan unknown: " + String.join("; ", r.sourceProblems()));
+        }
+        for (MappingReconciler.MappingStatus m : r.mappings()) {
+            out.println("mapping " + m.name() + ": " + (m.ok() ? "ok " : "FAILED ") + m.detail());
+        }
+        for (UpdateDispatcher.RecordResult d : r.records()) {
+            out.println("dns " + d.hostname() + " via " + d.provider() + ": " + (d.ok() ? "ok " : "FAILED ")
+                    + d.detail());
+        }
+        return r.ok() ? OK : FAILED;
+    }
+
+    private int wanIp(Agent agent, Optional<String> source) {
+        List<WanSource> sources = source.map(s -> agent.source(s).map(List::of).orElse(List.<WanSource>of()))
+                .orElse(agent.sources);
+        if (sources.isEmpty()) {
+            err.println("wan-agent: source " + source.orElse("") + " is not enabled in the config"
+                    + " (router." + source.orElse("") + ".enabled)");
+            return FAILED;
+        }
+        StringBuilder problems = new StringBuilder();
+        for (WanSource s : sources) {
+            try {
+                out.println(s.readWanAddress().getHostAddress());
+                return OK;
+            } catch (IOException e) {
+                if (problems.length() > 0) problems.append("; ");
+                problems.append(s.name()).append(": ").append(e.getMessage());
+            }
+        }
+        err.println("wan-agent: cannot read the WAN address: " + problems);
+        return FAILED;
+    }
+
+    private int mappings(Agent agent) {
+        if (agent.upnp.isEmpty()) {
+            err.println("wan-agent: the port-mapping table is read over UPnP, and router.upnp.enabled is false");
+            return FAILED;
+        }
+        try {
+            InternetGateway g = agent.upnp.get().gateway();
+            List<PortMapping> table = g.portMappings();
+            out.println("router " + g.description().location() + ": " + table.size() + " port mapping"
+                    + (table.size() == 1 ? "" : "s"));
+            for (PortMapping m : table) {
+                boolean ours = agent.config.mappings().stream().anyMatch(c -> c.externalPort() == m.externalPort()
+                        && c.protocol().equals(m.protocol())
+                        && m.description().equals(MappingReconciler.DESCRIPTION_PREFIX + c.name()));
+                out.printf("%s %-3s %5d -> %s:%d  %s  '%s'%s%n", ours ? "*" : " ", m.protocol(), m.externalPort(),
+                        m.internalClient(), m.internalPort(),
+                        m.leaseSeconds() == 0 ? "permanent" : "lease " + m.leaseSeconds() + "s",
+                        m.description(), m.enabled() ? "" : " (disabled)");
+            }
+            return OK;
+        } catch (IOException e) {
+            err.println("wan-agent: cannot read the port-mapping table: " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    private int check(Agent agent) {
+        AgentConfig c = agent.config;
+        out.println("config: ok (" + c.mappings().size() + " mapping(s), " + c.providers().size()
+                + " provider(s), poll every " + c.pollInterval().toSeconds() + "s, state in " + c.stateDir() + ")");
+        boolean allOk = true;
+        String firstAddress = null;
+        for (WanSource s : agent.sources) {
+            try {
+                String d = s.describe();
+                out.println(s.name() + ": ok: " + d);
+                String addr = s.readWanAddress().getHostAddress();
+                if (firstAddress == null) {
+                    firstAddress = addr;
+                } else if (!firstAddress.equals(addr)) {
+                    out.println("warning: sources disagree: " + agent.sources.get(0).name() + " says " + firstAddress
+                            + ", " + s.name() + " says " + addr + " (the first healthy source in config order wins)");
+                }
+            } catch (IOException e) {
+                out.println(s.name() + ": FAILED: " + e.getMessage());
+                allOk = false;
+            }
+        }
+        if (!c.router().upnp().enabled()) out.println("upnp: disabled");
+        if (!c.router().snmp().enabled()) out.println("snmp: disabled");
+        for (var p : c.providers()) {
+            out.println("provider: " + p.label() + " for " + String.join(", ", p.hostnames()));
+        }
+        return allOk ? OK : FAILED;
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.wanagent.agent;
+
+import dev.wanagent.config.MappingConfig;
+import dev.wanagent.upnp.InternetGateway;
+import dev.wanagent.upnp.PortMapping;
+import dev.wanagent.upnp.PortMappingRequest;
+import dev.wanagent.upnp.UpnpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Keeps the configured port mappings on the router. Each pass checks every mapping with
+ * GetSpecificPortMappingEntry: a missing one is created, one of ours is renewed at half its lease, one that another
+ * LAN host holds is left alone and reported.
+ */
+final class MappingReconciler {
+    private static final Logger LOG = LoggerFactory.getLogger(MappingReconciler.class);
+    static final String DESCRIPTION_PREFIX = "wan-agent ";
+
+    /** The outcome for one mapping in the last pass. */
+    record MappingStatus(String name, boolean ok, String detail) {
+    }
+
+    private final List<MappingConfig> mappings;
+    private final UpnpRouter router;
+    private final Clock clock;
+    private final Map<String, Instant> renewAt = new HashMap<>();
+    private final Map<String, String> lastProblem = new HashMap<>();
+
+    MappingReconciler(List<MappingConfig> mappings, UpnpRouter router, Clock clock) {
+        this.mappings = mappings;
+        this.router = router;
+        this.clock = clock;
+    }
+
+    /** When the earliest lease falls due for renewal; empty when no lease is finite. */
+    Optional<Instant> nextRenewal() {
+        return renewAt.values().stream().min(Instant::compareTo);
+    }
+
+    List<MappingStatus> reconcile() {
+        List<MappingStatus> out = new ArrayList<>();
+        if (mappings.isEmpty()) return out;
+        InternetGateway gateway;
+        try {
+            gateway = router.gateway();
+        } catch (IOException e) {
+            for (MappingConfig m : mappings) out.add(problem(m, "router not reachable over UPnP: " + e.getMessage()));
+            return out;
+        }
+        for (MappingConfig m : mappings) {
+            try {
+                out.add(reconcileOne(gateway, m));
+            } catch (UpnpException e) {
+                out.add(problem(m, e.getMessage()));
+                if (e.errorCode().isEmpty()) {
+                    router.forget(); // not an answer from the router: find it again next time
+                    for (MappingConfig rest : mappings.subList(mappings.indexOf(m) + 1, mappings.size())) {
+                        out.add(problem(rest, "skipped: " + e.getMessage()));
+                    }
+                    break;
+                }
+            } catch (IOException e) {
+                out.add(problem(m, e.getMessage()));
+            }
+        }
+        return out;
+    }
+
+    private MappingStatus reconcileOne(InternetGateway gateway, MappingConfig m) throws IOException {
+        String client = m.internalClient().orElse(gateway.localAddress().getHostAddress());
+        PortMappingRequest request = new PortMappingRequest(m.externalPort(), m.protocol(), m.internalPort(), client,
+                DESCRIPTION_PREFIX + m.name(), m.leaseSeconds());
+        Optional<PortMapping> existing = gateway.specificPortMapping(m.externalPort(), m.protocol());
+        if (existing.isPresent() && !existing.get().internalClient().equals(client)) {
+            return problem(m, "external port " + m.externalPort() + "/" + m.protocol() + " is already forwarded to "
+                    + existing.get().internalClient() + ":" + existing.get().internalPort() + " ('"
+                    + existing.get().description() + "') by another host; not taking it over");
+        }
+        Instant now = clock.instant();
+        boolean due = renewAt.getOrDefault(m.name(), Instant.MIN).compareTo(now) <= 0;
+        boolean matches = existing.isPresent() && existing.get().internalPort() == m.internalPort()
+                && existing.get().enabled();
+        if (matches && !due) {
+            return ok(m, existing.get());
+        }
+        PortMapping granted;
+        try {
+            granted = gateway.addPortMapping(request);
+        } catch (UpnpException e) {
+            if (e.is(UpnpException.CONFLICT_IN_MAPPING_ENTRY)) {
+                return problem(m, "the router says another host holds external port " + m.externalPort() + "/"
+                        + m.protocol() + " (718 ConflictInMappingEntry); not taking it over");
+            }
+            throw e;
+        }
+        long lease = granted.leaseSeconds();
+        if (lease > 0) {
+            renewAt.put(m.name(), now.plus(Duration.ofSeconds(Math.max(1, lease / 2))));
+        } else {
+            renewAt.remove(m.name());
+        }
+        if (existing.isEmpty()) {
+            LOG.info("mapping {}: created {}", m.name(), granted);
+        } else {
+            LOG.debug("mapping {}: renewed {}", m.name(), granted);
+        }
+        return ok(m, granted);
+    }
+
+    private MappingStatus ok(MappingConfig m, PortMapping granted) {
+        if (lastProblem.remove(m.name()) != null) LOG.info("mapping {}: OK again", m.name());
+        return new MappingStatus(m.name(), true, granted.toString());
+    }
+
+    private MappingStatus problem(MappingConfig m, String detail) {
+        if (!detail.equals(lastProblem.put(m.name(), detail))) {
+            LOG.warn("mapping {}: {}", m.name(), detail);
+        }
+        return new MappingStatus(m.name(), false, detail);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.wanagent.agent;
+
+import java.io.IOException;
+import java.net.InetAddress;
+
+/** Somewhere the router's WAN address can be read from (UPnP, SNMP). */
+interface WanSource {
+    /** "upnp", "snmp": the name used in config and on the command line. */
+    String name();
+
+    /** Asks the router for its WAN address now. */
+    InetAddress readWanAddress() throws IOException;
+
+    /** One line on what this source found, for {@code wan-agent check}. */
+    String describe() throws IOException;
+}

@@ -1,0 +1,362 @@
+package dev.wanagent.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a config file (YAML, or JSON when the name ends in {@code .json}) into a validated {@link AgentConfig}.
+ * Every problem is collected and reported together, each naming its key path. No network access.
+ */
+public final class ConfigLoader {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final Pattern HOSTNAME = Pattern.compile(
+            "(?=.{1,253}$)(\\*\\.)?([A-Za-z0-9_]([A-Za-z0-9-_]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z][A-Za-z0-9-]{0,62}");
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+
+    private final Function<String, String> environment;
+
+    public ConfigLoader(Function<String, String> environment) {
+        this.environment = environment;
+    }
+
+    /** A loader that resolves {@code ${NAME}} from the process environment. */
+    public static ConfigLoader withSystemEnvironment() {
+        return new ConfigLoader(System::getenv);
+    }
+
+    public AgentConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+        return parse(text, file.getFileName().toString());
+    }
+
+    /** Parses config text; {@code sourceName} decides the format (.json → JSON, otherwise YAML) and labels errors. */
+    public AgentConfig parse(String text, String sourceName) throws ConfigException {
+        boolean json = sourceName.toLowerCase(Locale.ROOT).endsWith(".json");
+        ObjectMapper mapper = json ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        JsonNode root;
+        try {
+            root = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new ConfigException(sourceName + ": not valid " + (json ? "JSON" : "YAML") + where + ": "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new ConfigException(sourceName + ": the config is empty");
+        }
+        List<String> problems = new ArrayList<>();
+        ConfigNode top = new ConfigNode(root, "", problems, new Interpolation(environment));
+        if (!top.isObject()) {
+            throw new ConfigException(sourceName + ": the top level must be a mapping of keys (router, mappings, providers, ...)");
+        }
+        AgentConfig config = readAgent(top);
+        if (!problems.isEmpty()) throw new ConfigException(problems);
+        return config;
+    }
+
+    private AgentConfig readAgent(ConfigNode top) {
+        RouterConfig router = top.object("router").map(this::readRouter)
+                .orElse(new RouterConfig(UpnpConfig.defaults(), SnmpConfig.disabled()));
+        Duration poll = top.string("pollInterval").map(s -> duration(top, "pollInterval", s, Duration.ofSeconds(5)))
+                .orElse(AgentConfig.DEFAULT_POLL_INTERVAL);
+        List<MappingConfig> mappings = new ArrayList<>();
+        for (ConfigNode m : top.list("mappings")) {
+            readMapping(m).ifPresent(mappings::add);
+        }
+        checkMappingsDistinct(top, mappings);
+        List<ProviderConfig> providers = new ArrayList<>();
+        for (ConfigNode p : top.list("providers")) {
+            readProvider(p).ifPresent(providers::add);
+        }
+        Path stateDir = top.string("stateDir").map(Path::of).orElse(AgentConfig.DEFAULT_STATE_DIR);
+        top.rejectUnknownKeys();
+        if (!mappings.isEmpty() && !router.upnp().enabled()) {
+            top.problem("mappings", "port mappings are made over UPnP, but router.upnp.enabled is false");
+        }
+        if (!router.upnp().enabled() && !router.snmp().enabled()) {
+            top.problem("router", "no WAN address source is enabled (set router.upnp.enabled or router.snmp.enabled)");
+        }
+        return new AgentConfig(router, poll, mappings, providers, stateDir);
+    }
+
+    private RouterConfig readRouter(ConfigNode r) {
+        UpnpConfig upnp = r.object("upnp").map(this::readUpnp).orElse(UpnpConfig.defaults());
+        SnmpConfig snmp = r.object("snmp").map(this::readSnmp).orElse(SnmpConfig.disabled());
+        r.rejectUnknownKeys();
+        return new RouterConfig(upnp, snmp);
+    }
+
+    private UpnpConfig readUpnp(ConfigNode u) {
+        boolean enabled = u.bool("enabled", true);
+        boolean events = u.bool("events", true);
+        Optional<URI> location = u.string("location").flatMap(s -> {
+            Optional<URI> uri = uri(u, "location", s);
+            if (uri.isPresent() && !"http".equals(uri.get().getScheme())) {
+                u.problem("location", "\"" + s + "\" must be an http:// URL of the router's description (rootDesc.xml)");
+                return Optional.empty();
+            }
+            return uri;
+        });
+        u.rejectUnknownKeys();
+        return new UpnpConfig(enabled, events, location);
+    }
+
+    private SnmpConfig readSnmp(ConfigNode s) {
+        boolean enabled = s.bool("enabled", false);
+        String host = s.string("host").orElse("");
+        int port = s.integer("port", 1, 65535, "a port (1-65535)").orElse(161);
+        SnmpConfig.Version version = s.string("version").map(v -> switch (v.toLowerCase(Locale.ROOT)) {
+            case "v2c", "2c" -> SnmpConfig.Version.V2C;
+            case "v3", "3" -> SnmpConfig.Version.V3;
+            default -> {
+                s.problem("version", "\"" + v + "\" is not a supported SNMP version (v2c or v3)");
+                yield SnmpConfig.Version.V2C;
+            }
+        }).orElse(SnmpConfig.Version.V2C);
+        Optional<Secret> community = s.secret("community");
+        Optional<String> user = s.string("user");
+        Optional<SnmpConfig.AuthProtocol> auth = s.string("authProtocol").flatMap(v -> switch (norm(v)) {
+            case "SHA", "SHA1" -> Optional.of(SnmpConfig.AuthProtocol.SHA);
+            case "SHA256" -> Optional.of(SnmpConfig.AuthProtocol.SHA256);
+            default -> {
+                s.problem("authProtocol", "\"" + v + "\" is not supported (SHA or SHA-256)");
+                yield Optional.empty();
+            }
+        });
+        Optional<Secret> authPass = s.secret("authPassphrase");
+        Optional<SnmpConfig.PrivProtocol> priv = s.string("privProtocol").flatMap(v -> switch (norm(v)) {
+            case "AES", "AES128" -> Optional.of(SnmpConfig.PrivProtocol.AES128);
+            case "AES256" -> Optional.of(SnmpConfig.PrivProtocol.AES256);
+            default -> {
+                s.problem("privProtocol", "\"" + v + "\" is not supported (AES-128 or AES-256)");
+                yield Optional.empty();
+            }
+        });
+        Optional<Secret> privPass = s.secret("privPassphrase");
+        Optional<String> wanInterface = s.string("wanInterface");
+        Duration timeout = s.string("timeout").map(t -> duration(s, "timeout", t, Duration.ofMillis(100)))
+                .orElse(SnmpConfig.DEFAULT_TIMEOUT);
+        int retries = s.integer("retries", 0, 10, "a retry count (0-10)").orElse(SnmpConfig.DEFAULT_RETRIES);
+        s.rejectUnknownKeys();
+        if (enabled) {
+            if (host.isBlank()) s.problem("host", "is required when SNMP is enabled (the router's LAN address)");
+            if (version == SnmpConfig.Version.V2C && community.isEmpty()) {
+                s.problem("community", "is required for SNMP v2c");
+            }
+            if (version == SnmpConfig.Version.V3) {
+                if (user.isEmpty()) s.problem("user", "is required for SNMP v3");
+                if (auth.isEmpty()) s.problem("authProtocol", "is required for SNMP v3 (SHA or SHA-256)");
+                if (authPass.isEmpty()) s.problem("authPassphrase", "is required for SNMP v3");
+                if (priv.isPresent() != privPass.isPresent()) {
+                    s.problem(priv.isPresent() ? "privPassphrase" : "privProtocol",
+                            "privProtocol and privPassphrase go together (both for authPriv, neither for authNoPriv)");
+                }
+            }
+        }
+        authPass.filter(p -> p.reveal().length() < 8)
+                .ifPresent(p -> s.problem("authPassphrase", "is shorter than 8 characters (SNMP v3 requires at least 8)"));
+        privPass.filter(p -> p.reveal().length() < 8)
+                .ifPresent(p -> s.problem("privPassphrase", "is shorter than 8 characters (SNMP v3 requires at least 8)"));
+        return new SnmpConfig(enabled, host, port, version, community, user, auth, authPass, priv, privPass,
+                wanInterface, timeout, retries);
+    }
+
+    private static String norm(String v) {
+        return v.toUpperCase(Locale.ROOT).replace("-", "").replace("_", "");
+    }
+
+    private Optional<MappingConfig> readMapping(ConfigNode m) {
+        if (!m.isObject()) {
+            m.problemHere("expected a mapping with name, externalPort, internalPort, protocol");
+            return Optional.empty();
+        }
+        int before = m.problemCount();
+        String name = m.requiredString("name");
+        Optional<Integer> ext = m.integer("externalPort", 1, 65535, "a port (1-65535)");
+        if (ext.isEmpty() && !m.has("externalPort")) m.problem("externalPort", "is required");
+        int internal = m.integer("internalPort", 1, 65535, "a port (1-65535)").orElse(ext.orElse(0));
+        String protocol = m.string("protocol").map(p -> p.toUpperCase(Locale.ROOT)).orElse("TCP");
+        if (!protocol.equals("TCP") && !protocol.equals("UDP")) {
+            m.problem("protocol", "\"" + protocol + "\" is not TCP or UDP");
+        }
+        Optional<String> client = m.string("internalClient").filter(c -> !c.equalsIgnoreCase("auto"));
+        client.ifPresent(c -> {
+            if (ipv4(c).isEmpty()) m.problem("internalClient", "\"" + c + "\" is not an IPv4 address or 'auto'");
+        });
+        int lease = m.integer("leaseSeconds", 0, 604800, "a lease in seconds (0-604800; 0 = permanent)")
+                .orElse(MappingConfig.DEFAULT_LEASE_SECONDS);
+        m.rejectUnknownKeys();
+        if (m.problemCount() != before) return Optional.empty();
+        return Optional.of(new MappingConfig(name, ext.orElse(0), internal, protocol, client, lease));
+    }
+
+    private void checkMappingsDistinct(ConfigNode top, List<MappingConfig> mappings) {
+        Set<String> names = new HashSet<>();
+        Map<String, String> ports = new HashMap<>();
+        for (int i = 0; i < mappings.size(); i++) {
+            MappingConfig m = mappings.get(i);
+            if (!names.add(m.name())) top.problem("mappings", "name '" + m.name() + "' is used twice");
+            String port = m.externalPort() + "/" + m.protocol();
+            String other = ports.putIfAbsent(port, m.name());
+            if (other != null) {
+                top.problem("mappings", "'" + other + "' and '" + m.name() + "' both claim external port " + port);
+            }
+        }
+    }
+
+    private Optional<ProviderConfig> readProvider(ConfigNode p) {
+        if (!p.isObject()) {
+            p.problemHere("expected a mapping with type, hostnames and the provider's credentials");
+            return Optional.empty();
+        }
+        int before = p.problemCount();
+        String type = p.requiredString("type");
+        ProviderConfig result = switch (type) {
+            case "dyndns2" -> readDyndns2(p);
+            case "" -> null;
+            default -> {
+                p.problem("type", "\"" + type + "\" is not a known provider type (known: dyndns2)");
+                yield null;
+            }
+        };
+        if (result != null) {
+            p.rejectUnknownKeys();
+        }
+        return p.problemCount() == before ? Optional.ofNullable(result) : Optional.empty();
+    }
+
+    private Dyndns2ProviderConfig readDyndns2(ConfigNode p) {
+        String serverText = p.requiredString("server");
+        String username = p.requiredString("username");
+        Secret password = p.requiredSecret("password");
+        List<String> hostnames = hostnames(p);
+        boolean allowPlainHttp = p.bool("allowPlainHttp", false);
+        URI server = null;
+        if (!serverText.isEmpty()) {
+            server = uri(p, "server", serverText).orElse(null);
+            if (server != null) {
+                String scheme = server.getScheme();
+                if (!"https".equals(scheme) && !"http".equals(scheme)) {
+                    p.problem("server", "\"" + serverText + "\" must start with https://");
+                } else if ("http".equals(scheme) && !allowPlainHttp && !isLocalNetworkHost(server.getHost())) {
+                    p.problem("server", "\"" + serverText + "\" uses plain http: the password would cross the internet"
+                            + " in the clear; use https:// (or set allowPlainHttp: true)");
+                }
+            }
+        }
+        return new Dyndns2ProviderConfig(server, username, password, hostnames, allowPlainHttp);
+    }
+
+    private List<String> hostnames(ConfigNode p) {
+        List<String> hostnames = p.stringList("hostnames");
+        if (hostnames.isEmpty() && !p.has("hostnames")) {
+            p.problem("hostnames", "is required (a list of the names to update)");
+        } else if (hostnames.isEmpty()) {
+            p.problem("hostnames", "is empty");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < hostnames.size(); i++) {
+            String h = hostnames.get(i);
+            if (!HOSTNAME.matcher(h).matches()) {
+                p.problem("hostnames[" + i + "]", "\"" + h + "\" is not a fully qualified host name");
+            } else if (!seen.add(h.toLowerCase(Locale.ROOT))) {
+                p.problem("hostnames[" + i + "]", "\"" + h + "\" is listed twice");
+            }
+        }
+        return hostnames;
+    }
+
+    private static Optional<URI> uri(ConfigNode n, String key, String text) {
+        try {
+            URI uri = new URI(text);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                n.problem(key, "\"" + text + "\" is not a URL with a scheme and host (e.g. https://example.com)");
+                return Optional.empty();
+            }
+            return Optional.of(uri);
+        } catch (URISyntaxException e) {
+            n.problem(key, "\"" + text + "\" is not a valid URL: " + e.getReason());
+            return Optional.empty();
+        }
+    }
+
+    private static Duration duration(ConfigNode n, String key, String text, Duration minimum) {
+        Matcher m = DURATION.matcher(text.trim());
+        if (!m.matches()) {
+            n.problem(key, "\"" + text + "\" is not a duration (a number and a unit: 500ms, 30s, 5m, 1h, 1d)");
+            return AgentConfig.DEFAULT_POLL_INTERVAL;
+        }
+        long v = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(v);
+            case "s" -> Duration.ofSeconds(v);
+            case "m" -> Duration.ofMinutes(v);
+            case "h" -> Duration.ofHours(v);
+            default -> Duration.ofDays(v);
+        };
+        if (d.compareTo(minimum) < 0) {
+            n.problem(key, "\"" + text + "\" is too short (at least "
+                    + (minimum.toMillis() < 1000 ? minimum.toMillis() + "ms" : minimum.toSeconds() + "s") + ")");
+            return minimum;
+        }
+        return d;
+    }
+
+    /** Parses a dotted-quad IPv4 literal without any name lookup. */
+    static Optional<InetAddress> ipv4(String text) {
+        Matcher m = IPV4.matcher(text);
+        if (!m.matches()) return Optional.empty();
+        byte[] b = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            int octet = Integer.parseInt(m.group(i + 1));
+            if (octet > 255) return Optional.empty();
+            b[i] = (byte) octet;
+        }
+        try {
+            return Optional.of(InetAddress.getByAddress(b));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** localhost, a loopback address or an RFC 1918 address: plain http stays inside the home. */
+    static boolean isLocalNetworkHost(String host) {
+        if (host == null) return false;
+        if (host.equalsIgnoreCase("localhost")) return true;
+        if (host.equals("[::1]") || host.equals("::1")) return true;
+        return ipv4(host).map(a -> a.isLoopbackAddress() || a.isSiteLocalAddress()).orElse(false);
+    }
+}

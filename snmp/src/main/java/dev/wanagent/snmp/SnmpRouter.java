@@ -1,0 +1,256 @@
+package dev.wanagent.snmp;
+
+import org.snmp4j.CommunityTarget;
+import org.snmp4j.MessageDispatcherImpl;
+import org.snmp4j.PDU;
+import org.snmp4j.ScopedPDU;
+import org.snmp4j.Snmp;
+import org.snmp4j.Target;
+import org.snmp4j.UserTarget;
+import org.snmp4j.event.ResponseEvent;
+import org.snmp4j.mp.MPv2c;
+import org.snmp4j.mp.MPv3;
+import org.snmp4j.mp.SnmpConstants;
+import org.snmp4j.security.AuthHMAC192SHA256;
+import org.snmp4j.security.AuthSHA;
+import org.snmp4j.security.PrivAES128;
+import org.snmp4j.security.PrivAES256;
+import org.snmp4j.security.SecurityLevel;
+import org.snmp4j.security.SecurityProtocols;
+import org.snmp4j.security.USM;
+import org.snmp4j.security.UsmUser;
+import org.snmp4j.smi.Address;
+import org.snmp4j.smi.Integer32;
+import org.snmp4j.smi.OID;
+import org.snmp4j.smi.OctetString;
+import org.snmp4j.smi.UdpAddress;
+import org.snmp4j.smi.Variable;
+import org.snmp4j.smi.VariableBinding;
+import org.snmp4j.transport.DefaultUdpTransportMapping;
+import org.snmp4j.util.DefaultPDUFactory;
+import org.snmp4j.util.TreeEvent;
+import org.snmp4j.util.TreeUtils;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads the router's WAN address over SNMP (SNMP4J): finds the WAN interface (by name, or as the interface of the
+ * default route) and returns its IPv4 address. Uses the IP-MIB tables net-snmp and most routers have, with the
+ * older RFC 1213 tables as fallback.
+ */
+public final class SnmpRouter implements AutoCloseable {
+    static final OID IF_NAME = new OID("1.3.6.1.2.1.31.1.1.1.1");
+    static final OID IF_DESCR = new OID("1.3.6.1.2.1.2.2.1.2");
+    static final OID INET_CIDR_ROUTE_IF_INDEX = new OID("1.3.6.1.2.1.4.24.7.1.7");
+    static final OID IP_ROUTE_IF_INDEX_DEFAULT = new OID("1.3.6.1.2.1.4.21.1.2.0.0.0.0");
+    static final OID IP_ADDRESS_IF_INDEX = new OID("1.3.6.1.2.1.4.34.1.3");
+    static final OID IP_ADDR_IF_INDEX = new OID("1.3.6.1.2.1.4.20.1.2");
+
+    private final SnmpTarget target;
+    private final Snmp snmp;
+    private final Target<Address> snmpTarget;
+
+    public SnmpRouter(SnmpTarget target) throws IOException {
+        this.target = target;
+        InetAddress host = literal(target.host());
+        Address address = new UdpAddress(host, target.port());
+        MessageDispatcherImpl dispatcher = new MessageDispatcherImpl();
+        dispatcher.addMessageProcessingModel(new MPv2c());
+        DefaultUdpTransportMapping transport = new DefaultUdpTransportMapping();
+        if (target.version() == SnmpTarget.Version.V3) {
+            SecurityProtocols protocols = SecurityProtocols.getInstance();
+            protocols.addAuthenticationProtocol(new AuthSHA());
+            protocols.addAuthenticationProtocol(new AuthHMAC192SHA256());
+            protocols.addPrivacyProtocol(new PrivAES128());
+            protocols.addPrivacyProtocol(new PrivAES256());
+            USM usm = new USM(protocols, new OctetString(MPv3.createLocalEngineID()), 0);
+            dispatcher.addMessageProcessingModel(new MPv3(usm));
+            OID auth = target.auth() == SnmpTarget.Auth.SHA256 ? AuthHMAC192SHA256.ID : AuthSHA.ID;
+            OID priv = target.priv().map(p -> p == SnmpTarget.Priv.AES256 ? PrivAES256.ID : PrivAES128.ID)
+                    .orElse(null);
+            usm.addUser(new UsmUser(new OctetString(target.user()), auth, new OctetString(target.authPassphrase()),
+                    priv, priv == null ? null : new OctetString(target.privPassphrase())));
+            UserTarget<Address> ut = new UserTarget<>();
+            ut.setAddress(address);
+            ut.setVersion(SnmpConstants.version3);
+            ut.setSecurityName(new OctetString(target.user()));
+            ut.setSecurityLevel(priv == null ? SecurityLevel.AUTH_NOPRIV : SecurityLevel.AUTH_PRIV);
+            this.snmpTarget = ut;
+        } else {
+            CommunityTarget<Address> ct = new CommunityTarget<>(address, new OctetString(target.community()));
+            ct.setVersion(SnmpConstants.version2c);
+            this.snmpTarget = ct;
+        }
+        snmpTarget.setTimeout(target.timeoutMillis());
+        snmpTarget.setRetries(target.retries());
+        this.snmp = new Snmp(dispatcher, transport);
+        transport.listen();
+    }
+
+    private static InetAddress literal(String host) throws SnmpException {
+        if (!host.matches("[0-9.]+") && !host.contains(":")) {
+            throw new SnmpException("router.snmp.host must be the router's IP address, not '" + host + "'");
+        }
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new SnmpException("router.snmp.host '" + host + "' is not an IP address");
+        }
+    }
+
+    private String noReply() {
+        return "no SNMP reply from " + target.host() + ":" + target.port() + " in " + target.timeoutMillis()
+                + " ms × " + (target.retries() + 1) + ": wrong "
+                + (target.version() == SnmpTarget.Version.V3 ? "user or passphrase" : "community")
+                + ", or SNMP off";
+    }
+
+    /** The WAN interface's IPv4 address; {@code interfaceName} (ifName or ifDescr) when given, else the default route's. */
+    public InetAddress wanAddress(Optional<String> interfaceName) throws IOException {
+        int ifIndex = interfaceName.isPresent() ? ifIndexByName(interfaceName.get()) : defaultRouteIfIndex();
+        List<InetAddress> addresses = ipv4Addresses(ifIndex);
+        if (addresses.isEmpty()) {
+            throw new SnmpException("the WAN interface (ifIndex " + ifIndex + ") has no IPv4 address");
+        }
+        return addresses.get(0);
+    }
+
+    /** ifIndex of the interface the default route leaves by. */
+    public int defaultRouteIfIndex() throws IOException {
+        for (Map.Entry<OID, Variable> e : walk(INET_CIDR_ROUTE_IF_INDEX).entrySet()) {
+            // index: destType(1=ipv4).len(4).0.0.0.0.pfxLen(0).policy....
+            int[] idx = e.getKey().getValue();
+            int base = INET_CIDR_ROUTE_IF_INDEX.size();
+            if (idx.length > base + 6 && idx[base] == 1 && idx[base + 1] == 4 && idx[base + 2] == 0
+                    && idx[base + 3] == 0 && idx[base + 4] == 0 && idx[base + 5] == 0 && idx[base + 6] == 0) {
+                return integer(e.getKey(), e.getValue());
+            }
+        }
+        Variable v = get(IP_ROUTE_IF_INDEX_DEFAULT);
+        if (v == null) {
+            throw new SnmpException("the router reports no default route (inetCidrRouteTable and ipRouteTable):"
+                    + " set router.snmp.wanInterface");
+        }
+        return integer(IP_ROUTE_IF_INDEX_DEFAULT, v);
+    }
+
+    /** ifIndex whose ifName (or else ifDescr) is {@code name}. */
+    public int ifIndexByName(String name) throws IOException {
+        for (OID column : List.of(IF_NAME, IF_DESCR)) {
+            for (Map.Entry<OID, Variable> e : walk(column).entrySet()) {
+                if (e.getValue().toString().equals(name)) return e.getKey().last();
+            }
+        }
+        throw new SnmpException("the router has no interface named '" + name + "' (ifName or ifDescr)");
+    }
+
+    /** IPv4 addresses of {@code ifIndex}: ipAddressTable, else ipAddrTable. */
+    public List<InetAddress> ipv4Addresses(int ifIndex) throws IOException {
+        List<InetAddress> out = new ArrayList<>();
+        int base = IP_ADDRESS_IF_INDEX.size();
+        for (Map.Entry<OID, Variable> e : walk(IP_ADDRESS_IF_INDEX).entrySet()) {
+            int[] idx = e.getKey().getValue();
+            if (idx.length == base + 6 && idx[base] == 1 && idx[base + 1] == 4
+                    && integer(e.getKey(), e.getValue()) == ifIndex) {
+                out.add(address(idx, base + 2));
+            }
+        }
+        if (!out.isEmpty()) return out;
+        base = IP_ADDR_IF_INDEX.size();
+        for (Map.Entry<OID, Variable> e : walk(IP_ADDR_IF_INDEX).entrySet()) {
+            int[] idx = e.getKey().getValue();
+            if (idx.length == base + 4 && integer(e.getKey(), e.getValue()) == ifIndex) {
+                out.add(address(idx, base));
+            }
+        }
+        return out;
+    }
+
+    private static InetAddress address(int[] idx, int from) throws SnmpException {
+        byte[] b = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            if (idx[from + i] < 0 || idx[from + i] > 255) throw new SnmpException("bad IPv4 index in the router's table");
+            b[i] = (byte) idx[from + i];
+        }
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            throw new SnmpException("bad IPv4 index in the router's table");
+        }
+    }
+
+    private static int integer(OID oid, Variable v) throws SnmpException {
+        if (!(v instanceof Integer32 i)) {
+            throw new SnmpException("the router sent " + v.getSyntaxString() + " for " + oid + ", expected an INTEGER");
+        }
+        return i.getValue();
+    }
+
+    private Variable get(OID oid) throws IOException {
+        PDU pdu = target.version() == SnmpTarget.Version.V3 ? new ScopedPDU() : new PDU();
+        pdu.setType(PDU.GET);
+        pdu.add(new VariableBinding(oid));
+        ResponseEvent<Address> event = snmp.send(pdu, snmpTarget);
+        PDU response = event.getResponse();
+        if (response == null) throw new SnmpException(noReply());
+        checkReport(response);
+        if (response.getErrorStatus() != PDU.noError) {
+            throw new SnmpException("the router answered " + response.getErrorStatusText() + " for " + oid);
+        }
+        Variable v = response.get(0).getVariable();
+        return v.isException() ? null : v;
+    }
+
+    private Map<OID, Variable> walk(OID column) throws IOException {
+        TreeUtils tree = new TreeUtils(snmp, new DefaultPDUFactory(PDU.GETBULK));
+        tree.setMaxRepetitions(20);
+        Map<OID, Variable> out = new LinkedHashMap<>();
+        for (TreeEvent event : tree.getSubtree(snmpTarget, column)) {
+            if (event.isError()) {
+                if (event.getStatus() == TreeEvent.STATUS_TIMEOUT) throw new SnmpException(noReply());
+                if (event.getReportPDU() != null) checkReport(event.getReportPDU());
+                throw new SnmpException("walking " + column + " failed: " + event.getErrorMessage());
+            }
+            VariableBinding[] vbs = event.getVariableBindings();
+            if (vbs == null) continue;
+            for (VariableBinding vb : vbs) {
+                if (vb != null && !vb.getVariable().isException()) out.put(vb.getOid(), vb.getVariable());
+            }
+        }
+        return out;
+    }
+
+    private void checkReport(PDU pdu) throws SnmpException {
+        if (pdu.getType() != PDU.REPORT || pdu.size() == 0) return;
+        OID oid = pdu.get(0).getOid();
+        if (oid.startsWith(SnmpConstants.usmStatsWrongDigests)) {
+            throw new SnmpException("SNMPv3 authentication failed at " + target.host()
+                    + " (usmStatsWrongDigests): wrong authPassphrase or authProtocol");
+        }
+        if (oid.startsWith(SnmpConstants.usmStatsUnknownUserNames)) {
+            throw new SnmpException("SNMPv3 user '" + target.user() + "' is unknown to " + target.host()
+                    + " (usmStatsUnknownUserNames)");
+        }
+        if (oid.startsWith(SnmpConstants.usmStatsDecryptionErrors)) {
+            throw new SnmpException("SNMPv3 decryption failed at " + target.host()
+                    + " (usmStatsDecryptionErrors): wrong privPassphrase or privProtocol");
+        }
+        if (oid.startsWith(SnmpConstants.usmStatsUnsupportedSecLevels)) {
+            throw new SnmpException("the router does not allow this SNMPv3 security level for user '"
+                    + target.user() + "' (usmStatsUnsupportedSecLevels)");
+        }
+        throw new SnmpException("the router sent an SNMP report " + oid);
+    }
+
+    @Override
+    public void close() throws IOException {
+        snmp.close();
+    }
+}

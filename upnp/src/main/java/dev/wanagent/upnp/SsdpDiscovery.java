@@ -1,0 +1,132 @@
+package dev.wanagent.upnp;
+
+import okhttp3.HttpUrl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.MulticastSocket;
+import java.net.NetworkInterface;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * SSDP M-SEARCH for Internet Gateway Devices, sent only on the interface that holds {@code localAddress}.
+ *
+ * <p>Replaces weupnp's GatewayDiscover, which fetches whatever LOCATION any responder sends. Here a LOCATION is
+ * accepted only as {@code http://} on the responder's own address, and that address must be a private/link-local
+ * LAN address; everything else is refused with a log line and never fetched.
+ */
+public final class SsdpDiscovery {
+    private static final Logger LOG = LoggerFactory.getLogger(SsdpDiscovery.class);
+    private static final InetSocketAddress SSDP = new InetSocketAddress("239.255.255.250", 1900);
+    static final List<String> SEARCH_TARGETS = List.of(
+            "urn:schemas-upnp-org:device:InternetGatewayDevice:2",
+            "urn:schemas-upnp-org:device:InternetGatewayDevice:1",
+            "urn:schemas-upnp-org:service:WANIPConnection:2",
+            "urn:schemas-upnp-org:service:WANIPConnection:1",
+            "urn:schemas-upnp-org:service:WANPPPConnection:1");
+
+    /** One acceptable answer: who answered and where its description is. */
+    public record Response(InetAddress responder, HttpUrl location, String searchTarget, String server) {
+    }
+
+    private SsdpDiscovery() {
+    }
+
+    /**
+     * Searches for IGDs and returns the acceptable answers in arrival order, one per LOCATION. Returns as soon as
+     * {@code stopWhenFrom} has answered (when given), else after {@code wait}.
+     */
+    public static List<Response> search(InetAddress localAddress, Duration wait, Optional<InetAddress> stopWhenFrom)
+            throws IOException {
+        NetworkInterface nic = NetworkInterface.getByInetAddress(localAddress);
+        if (nic == null) throw new IOException("no network interface holds " + localAddress.getHostAddress());
+        List<Response> found = new ArrayList<>();
+        try (MulticastSocket socket = new MulticastSocket(new InetSocketAddress(localAddress, 0))) {
+            socket.setNetworkInterface(nic);
+            socket.setTimeToLive(2);
+            for (String st : SEARCH_TARGETS) {
+                byte[] msg = ("M-SEARCH * HTTP/1.1\r\n"
+                        + "HOST: 239.255.255.250:1900\r\n"
+                        + "MAN: \"ssdp:discover\"\r\n"
+                        + "MX: 1\r\n"
+                        + "ST: " + st + "\r\n"
+                        + "USER-AGENT: Linux/1 UPnP/1.1 wan-agent/1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                socket.send(new DatagramPacket(msg, msg.length, SSDP));
+            }
+            long deadline = System.nanoTime() + wait.toNanos();
+            byte[] buf = new byte[2048];
+            while (true) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) break;
+                socket.setSoTimeout((int) Math.max(1, left));
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                try {
+                    socket.receive(p);
+                } catch (SocketTimeoutException e) {
+                    break;
+                }
+                String text = new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1);
+                Optional<Response> r = accept(p.getAddress(), text);
+                if (r.isEmpty()) continue;
+                if (found.stream().noneMatch(f -> f.location().equals(r.get().location()))) found.add(r.get());
+                if (stopWhenFrom.isPresent() && stopWhenFrom.get().equals(p.getAddress())) break;
+            }
+        }
+        return found;
+    }
+
+    /** Checks one SSDP answer; a refusal is logged and gives empty. */
+    static Optional<Response> accept(InetAddress from, String text) {
+        String who = from.getHostAddress();
+        if (!text.startsWith("HTTP/1.1 200") && !text.startsWith("HTTP/1.0 200")) {
+            LOG.warn("SSDP: ignored a reply from {} that is not an HTTP 200 search answer", who);
+            return Optional.empty();
+        }
+        String location = header(text, "LOCATION");
+        String st = header(text, "ST");
+        if (location == null) {
+            LOG.warn("SSDP: ignored a reply from {} without LOCATION", who);
+            return Optional.empty();
+        }
+        if (!(from.isSiteLocalAddress() || from.isLinkLocalAddress())) {
+            LOG.warn("SSDP: refused a reply from {}: not a private LAN address", who);
+            return Optional.empty();
+        }
+        HttpUrl url = HttpUrl.parse(location);
+        if (url == null || !location.toLowerCase(Locale.ROOT).startsWith("http://")) {
+            LOG.warn("SSDP: refused LOCATION '{}' from {}: only http:// on the responder itself is accepted",
+                    printable(location), who);
+            return Optional.empty();
+        }
+        if (!url.host().equals(who)) {
+            LOG.warn("SSDP: refused LOCATION '{}' from {}: it points at another host", printable(location), who);
+            return Optional.empty();
+        }
+        return Optional.of(new Response(from, url, st == null ? "" : st, String.valueOf(header(text, "SERVER"))));
+    }
+
+    static String header(String text, String name) {
+        for (String line : text.split("\r?\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                return line.substring(colon + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    private static String printable(String s) {
+        String t = s.replaceAll("[^\\x20-\\x7e]", "?");
+        return t.length() > 200 ? t.substring(0, 200) + "…" : t;
+    }
+}
