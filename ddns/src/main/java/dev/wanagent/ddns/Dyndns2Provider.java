@@ -12,10 +12,13 @@ import okio.BufferedSource;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The dyndns2 protocol (No-IP, Dyn, Dynu, Google-style "nic/update" services):
@@ -47,7 +50,9 @@ public final class Dyndns2Provider implements DnsProvider {
         HttpUrl.Builder url = base.newBuilder();
         String path = base.encodedPath();
         url.encodedPath((path.endsWith("/") ? path.substring(0, path.length() - 1) : path) + "/nic/update");
-        url.addQueryParameter("hostname", String.join(",", hostnames));
+        // the documented form separates hostnames with a literal comma (as ddclient and inadyn send it)
+        url.addEncodedQueryParameter("hostname", hostnames.stream()
+                .map(h -> URLEncoder.encode(h, StandardCharsets.UTF_8)).collect(Collectors.joining(",")));
         url.addQueryParameter("myip", address.getHostAddress());
         Request request = new Request.Builder()
                 .url(url.build())
@@ -63,15 +68,21 @@ public final class Dyndns2Provider implements DnsProvider {
                 return all(hostnames, UpdateOutcome.retry("HTTP " + response.code()));
             }
             if (response.code() != 200) {
-                return all(hostnames, UpdateOutcome.retry("HTTP " + response.code() + " " + printable(body)));
+                return all(hostnames, UpdateOutcome.retry("HTTP " + response.code() + " " + printable(redact(body))));
             }
-            return classifyAnswer(hostnames, body);
+            return classifyAnswer(hostnames, redact(body));
         } catch (InterruptedIOException e) {
             return all(hostnames, UpdateOutcome.retry("timed out: " + config.server().getHost() + " did not answer"));
         } catch (IOException e) {
             return all(hostnames, UpdateOutcome.retry("cannot reach " + config.server().getHost() + ": "
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage())));
         }
+    }
+
+    /** A provider that echoes the request must not carry the password into logs and state. */
+    private String redact(String answer) {
+        String secret = config.password().reveal();
+        return secret.isEmpty() ? answer : answer.replace(secret, "****");
     }
 
     private static String readAnswer(ResponseBody body) throws IOException {

@@ -1,0 +1,158 @@
+package dev.wanagent.ddns;
+
+import dev.wanagent.config.Dyndns2ProviderConfig;
+import dev.wanagent.config.Secret;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** dyndns2 request shape and answers as documented by No-IP ("Integrate with No-IP DDNS - API") and Dyn. */
+class Dyndns2ProviderTest {
+    private static final String PASSWORD = "p@ss:word/with&odd=chars";
+    private final MockWebServer server = new MockWebServer();
+    private Dyndns2Provider provider;
+    private InetAddress ip;
+
+    @BeforeEach
+    void start() throws Exception {
+        server.start(InetAddress.getLoopbackAddress(), 0);
+        ip = InetAddress.getByName("11.22.33.44");
+        provider = provider(ProviderHttp.newClient(), List.of("myhome.ddns.net"));
+    }
+
+    private Dyndns2Provider provider(OkHttpClient http, List<String> hosts) {
+        return new Dyndns2Provider(new Dyndns2ProviderConfig(server.url("/").uri(), "me@example.com",
+                new Secret(PASSWORD), hosts, false), http);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private void answer(int code, String body) {
+        server.enqueue(new MockResponse.Builder().code(code).body(body).build());
+    }
+
+    @Test
+    void sendsTheDocumentedRequest() throws Exception {
+        answer(200, "good 11.22.33.44\n");
+        Map<String, UpdateOutcome> out = provider.update(List.of("myhome.ddns.net"), ip);
+        assertEquals(UpdateOutcome.success("good 11.22.33.44"), out.get("myhome.ddns.net"));
+
+        RecordedRequest r = server.takeRequest(1, TimeUnit.SECONDS);
+        assertEquals("GET", r.getMethod());
+        assertEquals("/nic/update?hostname=myhome.ddns.net&myip=11.22.33.44", r.getTarget());
+        String expectedAuth = "Basic " + Base64.getEncoder()
+                .encodeToString(("me@example.com:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        assertEquals(expectedAuth, r.getHeaders().get("Authorization"));
+        assertTrue(r.getHeaders().get("User-Agent").startsWith("wan-agent/"), r.getHeaders().get("User-Agent"));
+    }
+
+    @Test
+    void severalHostsGoInOneRequestAndEachGetsItsLine() throws Exception {
+        Dyndns2Provider two = provider(ProviderHttp.newClient(), List.of("a.example.net", "b.example.net"));
+        answer(200, "good 11.22.33.44\nnohost\n");
+        Map<String, UpdateOutcome> out = two.update(List.of("a.example.net", "b.example.net"), ip);
+        assertEquals(UpdateOutcome.Kind.SUCCESS, out.get("a.example.net").kind());
+        assertEquals(UpdateOutcome.Kind.FATAL, out.get("b.example.net").kind());
+        assertEquals("/nic/update?hostname=a.example.net,b.example.net&myip=11.22.33.44",
+                server.takeRequest(1, TimeUnit.SECONDS).getTarget());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "good 11.22.33.44, SUCCESS",
+            "nochg 11.22.33.44, SUCCESS",
+            "badauth, FATAL",
+            "nohost, FATAL",
+            "notfqdn, FATAL",
+            "abuse, FATAL",
+            "badagent, FATAL",
+            "!donator, FATAL",
+            "911, RETRY",
+            "dnserr, RETRY",
+            "<html>captive portal</html>, RETRY"})
+    void classifiesEveryAnswer(String answer, UpdateOutcome.Kind kind) {
+        answer(200, answer + "\n");
+        UpdateOutcome o = provider.update(List.of("myhome.ddns.net"), ip).get("myhome.ddns.net");
+        assertEquals(kind, o.kind(), o.detail());
+        assertTrue(o.detail().contains(answer.split(" ")[0]), o.detail());
+    }
+
+    @Test
+    void httpStatusesAreClassified() {
+        answer(500, "oops");
+        assertEquals(UpdateOutcome.Kind.RETRY, provider.update(List.of("myhome.ddns.net"), ip).get("myhome.ddns.net").kind());
+        answer(503, "");
+        assertEquals(UpdateOutcome.Kind.RETRY, provider.update(List.of("myhome.ddns.net"), ip).get("myhome.ddns.net").kind());
+        answer(429, "slow down");
+        assertEquals(UpdateOutcome.Kind.RETRY, provider.update(List.of("myhome.ddns.net"), ip).get("myhome.ddns.net").kind());
+        answer(401, "");
+        UpdateOutcome o = provider.update(List.of("myhome.ddns.net"), ip).get("myhome.ddns.net");
+        assertEquals(UpdateOutcome.Kind.FATAL, o.kind());
+        assertEquals("HTTP 401 (username or password refused)", o.detail());
+    }
+
+    @Test
+    void aSilentServerIsARetryNotAHang() {
+        OkHttpClient impatient = ProviderHttp.newClient().newBuilder().readTimeout(Duration.ofMillis(200)).build();
+        server.enqueue(new MockResponse.Builder().body("good 11.22.33.44").headersDelay(3, TimeUnit.SECONDS).build());
+        UpdateOutcome o = provider(impatient, List.of("myhome.ddns.net")).update(List.of("myhome.ddns.net"), ip)
+                .get("myhome.ddns.net");
+        assertEquals(UpdateOutcome.Kind.RETRY, o.kind());
+        assertTrue(o.detail().startsWith("timed out"), o.detail());
+    }
+
+    @Test
+    void anUnreachableServerIsARetry() throws Exception {
+        int port = server.getPort();
+        server.close();
+        UpdateOutcome o = provider.update(List.of("myhome.ddns.net"), ip).get("myhome.ddns.net");
+        assertEquals(UpdateOutcome.Kind.RETRY, o.kind());
+        assertTrue(o.detail().startsWith("cannot reach"), o.detail());
+        assertFalse(o.detail().contains(PASSWORD));
+        assertTrue(port > 0);
+    }
+
+    @Test
+    void noOutcomeEverCarriesThePassword() {
+        for (String body : List.of("badauth " + PASSWORD, "good " + PASSWORD, "nonsense " + PASSWORD)) {
+            answer(200, body);
+            UpdateOutcome o = provider.update(List.of("myhome.ddns.net"), ip).get("myhome.ddns.net");
+            assertFalse(o.detail().contains(PASSWORD), o.detail());
+            assertTrue(o.detail().contains("****"), o.detail());
+        }
+        answer(418, "teapot " + PASSWORD);
+        assertFalse(provider.update(List.of("myhome.ddns.net"), ip).get("myhome.ddns.net").detail().contains(PASSWORD));
+        assertFalse(provider.label().contains(PASSWORD));
+    }
+
+    @Test
+    void serverPathIsKept() throws Exception {
+        Dyndns2Provider withPath = new Dyndns2Provider(new Dyndns2ProviderConfig(server.url("/dyn/").uri(), "u",
+                new Secret("p"), List.of("h.example.net"), false), ProviderHttp.newClient());
+        answer(200, "good 11.22.33.44");
+        withPath.update(List.of("h.example.net"), ip);
+        assertEquals("/dyn/nic/update?hostname=h.example.net&myip=11.22.33.44",
+                server.takeRequest(1, TimeUnit.SECONDS).getTarget());
+    }
+}

@@ -1,0 +1,88 @@
+package dev.wanagent.upnp;
+
+import okhttp3.HttpUrl;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Descriptions captured from the lab's miniupnpd 2.3.1 (src/test/resources/miniupnpd). */
+class GatewayDescriptionTest {
+    private static final HttpUrl LOCATION = HttpUrl.get("http://192.168.77.1:5000/rootDesc.xml");
+
+    static byte[] resource(String name) throws IOException {
+        try (InputStream in = GatewayDescriptionTest.class.getResourceAsStream("/miniupnpd/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void readsMiniupnpdIgd2() throws Exception {
+        GatewayDescription d = GatewayDescription.parse(LOCATION, resource("rootDesc-igd2.xml"));
+        assertEquals("urn:schemas-upnp-org:service:WANIPConnection:2", d.serviceType());
+        assertEquals(2, d.igdVersion());
+        assertEquals(HttpUrl.get("http://192.168.77.1:5000/ctl/IPConn"), d.controlUrl());
+        assertEquals(HttpUrl.get("http://192.168.77.1:5000/evt/IPConn"), d.eventSubUrl());
+        assertEquals("wan-agent lab router", d.friendlyName());
+    }
+
+    @Test
+    void readsMiniupnpdIgd1() throws Exception {
+        GatewayDescription d = GatewayDescription.parse(LOCATION, resource("rootDesc-igd1.xml"));
+        assertEquals("urn:schemas-upnp-org:service:WANIPConnection:1", d.serviceType());
+        assertEquals(1, d.igdVersion());
+        assertEquals(HttpUrl.get("http://192.168.77.1:5000/ctl/IPConn"), d.controlUrl());
+    }
+
+    @Test
+    void refusesExternalEntities() throws Exception {
+        String xxe = "<?xml version=\"1.0\"?><!DOCTYPE root [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+                + new String(resource("rootDesc-igd2.xml"), StandardCharsets.UTF_8)
+                .replaceFirst("<\\?xml[^>]*>", "").replace("wan-agent lab router", "&x;");
+        UpnpException e = assertThrows(UpnpException.class,
+                () -> GatewayDescription.parse(LOCATION, xxe.getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().contains("DOCTYPE"), e.getMessage());
+    }
+
+    @Test
+    void refusesEntityExpansionBombs() {
+        String bomb = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+                + "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]><root>&lol2;</root>";
+        assertThrows(UpnpException.class, () -> GatewayDescription.parse(LOCATION, bomb.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void refusesControlUrlOnAnotherHost() throws Exception {
+        String moved = new String(resource("rootDesc-igd2.xml"), StandardCharsets.UTF_8)
+                .replace("<controlURL>/ctl/IPConn</controlURL>", "<controlURL>http://203.0.113.9/ctl</controlURL>");
+        UpnpException e = assertThrows(UpnpException.class,
+                () -> GatewayDescription.parse(LOCATION, moved.getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().contains("not on the router itself"), e.getMessage());
+    }
+
+    @Test
+    void refusesDocumentsWithoutWanConnectionService() {
+        String notIgd = "<root xmlns=\"urn:schemas-upnp-org:device-1-0\"><device><deviceType>"
+                + "urn:schemas-upnp-org:device:MediaServer:1</deviceType><serviceList><service><serviceType>"
+                + "urn:schemas-upnp-org:service:ContentDirectory:1</serviceType><controlURL>/cd</controlURL>"
+                + "</service></serviceList></device></root>";
+        UpnpException e = assertThrows(UpnpException.class,
+                () -> GatewayDescription.parse(LOCATION, notIgd.getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().contains("not an Internet Gateway Device"), e.getMessage());
+    }
+
+    @Test
+    void garbageIsAClearError() {
+        UpnpException e = assertThrows(UpnpException.class,
+                () -> GatewayDescription.parse(LOCATION, "\u0000\u0001garbage".getBytes(StandardCharsets.ISO_8859_1)));
+        assertTrue(e.getMessage().startsWith("router description http://192.168.77.1:5000/rootDesc.xml is not acceptable XML"),
+                e.getMessage());
+        assertNull(e.errorCode().orElse(null));
+    }
+}

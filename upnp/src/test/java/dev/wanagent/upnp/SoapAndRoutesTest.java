@@ -1,0 +1,75 @@
+package dev.wanagent.upnp;
+
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SoapAndRoutesTest {
+    private static final String SERVICE = "urn:schemas-upnp-org:service:WANIPConnection:2";
+
+    @Test
+    void soapArgumentsAreEscapedAndErrorCodesKept() throws Exception {
+        try (MockWebServer server = new MockWebServer()) {
+            server.start(InetAddress.getLoopbackAddress(), 0);
+            server.enqueue(new MockResponse.Builder().code(500)
+                    .body(new String(GatewayDescriptionTest.resource("error-714.xml"), StandardCharsets.UTF_8)).build());
+            Map<String, String> args = new LinkedHashMap<>();
+            args.put("NewPortMappingDescription", "</NewPortMappingDescription><Evil>&'\"");
+            UpnpException e = assertThrows(UpnpException.class,
+                    () -> SoapClient.call(server.url("/ctl/IPConn"), SERVICE, "GetSpecificPortMappingEntry", args));
+            assertTrue(e.is(UpnpException.NO_SUCH_ENTRY_IN_ARRAY));
+            assertEquals("GetSpecificPortMappingEntry failed: UPnP error 714 NoSuchEntryInArray (NoSuchEntryInArray)",
+                    e.getMessage());
+            RecordedRequest r = server.takeRequest(1, TimeUnit.SECONDS);
+            assertEquals("\"" + SERVICE + "#GetSpecificPortMappingEntry\"", r.getHeaders().get("SOAPAction"));
+            String body = r.getBody().utf8();
+            assertTrue(body.contains("<NewPortMappingDescription>&lt;/NewPortMappingDescription&gt;&lt;Evil&gt;"
+                    + "&amp;&apos;&quot;</NewPortMappingDescription>"), body);
+        }
+    }
+
+    @Test
+    void oversizedRepliesAreRefused() throws Exception {
+        try (MockWebServer server = new MockWebServer()) {
+            server.start(InetAddress.getLoopbackAddress(), 0);
+            server.enqueue(new MockResponse.Builder().body("<a>" + "x".repeat(RouterHttp.MAX_REPLY_BYTES) + "</a>").build());
+            UpnpException e = assertThrows(UpnpException.class,
+                    () -> SoapClient.call(server.url("/ctl"), SERVICE, "GetExternalIPAddress", Map.of()));
+            assertTrue(e.getMessage().contains("byte limit"), e.getMessage());
+        }
+    }
+
+    @Test
+    void defaultGatewayFromProcNetRoute() throws Exception {
+        List<String> table = List.of(
+                "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT",
+                "docker0\t000011AC\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0",
+                "wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0",
+                "hlan\t00000000\t014DA8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0",
+                "hlan\t004DA8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0");
+        assertEquals(InetAddress.getByName("192.168.77.1"), DefaultGateway.fromProcNetRoute(table).orElseThrow(),
+                "lowest metric default route wins");
+        assertTrue(DefaultGateway.fromProcNetRoute(table.subList(0, 2)).isEmpty());
+    }
+
+    @Test
+    void literalAddressesNeverResolveNames() {
+        assertEquals("11.22.33.44", InternetGateway.literalAddress("11.22.33.44").orElseThrow().getHostAddress());
+        assertTrue(InternetGateway.literalAddress("0.0.0.0").isPresent());
+        assertTrue(InternetGateway.literalAddress("999.1.1.1").isEmpty());
+        assertTrue(InternetGateway.literalAddress("router.local").isEmpty());
+        assertTrue(InternetGateway.literalAddress("").isEmpty());
+    }
+}
