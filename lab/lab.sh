@@ -12,6 +12,7 @@
 #   lab/lab.sh down                  stop everything and delete the namespaces
 #   lab/lab.sh wan-change [ADDR]     move the router's WAN address (PPPoE-style: old removed, new added)
 #   lab/lab.sh wan-ip                print the router's current WAN address
+#   lab/lab.sh wan-remove            remove the WAN address (link down); wan-change ADDR brings one back
 #   lab/lab.sh reboot-router         kill miniupnpd, flush its rules, start it again (all mappings lost)
 #   lab/lab.sh status                what is running
 set -euo pipefail
@@ -101,34 +102,44 @@ table inet filter {
 NFT
 }
 
-start_miniupnpd() {
-  rm -f "$LAB_DIR/miniupnpd.pid"
-  nsx rtr setsid miniupnpd -d -f "$LAB_DIR/miniupnpd.conf" -P "$LAB_DIR/miniupnpd.pid" \
-    >> "$LAB_DIR/miniupnpd.log" 2>&1 < /dev/null &
-  echo $! > "$LAB_DIR/miniupnpd.run"
-  wait_port tcp $UPNP_PORT || die "miniupnpd did not start; see $LAB_DIR/miniupnpd.log"
+# Each daemon writes its own pid file (the pid of `ip netns exec ... &` is not always the daemon's).
+pidfile_of() {
+  case $1 in
+    miniupnpd) echo "$LAB_DIR/miniupnpd.pid" ;;
+    snmpd) echo "$LAB_DIR/snmpd.pid" ;;
+    named) echo "$LAB_DIR/named/named.pid" ;;
+  esac
 }
 
-stop_pidfile() {
-  local f=$1
-  [ -f "$f" ] || return 0
-  local pid; pid=$(cat "$f")
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+is_running() { local f; f=$(pidfile_of "$1"); [ -s "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
+
+wait_running() { # daemon proto port
+  for _ in $(seq 100); do
+    if is_running "$1" && nsx rtr ss "$([ "$2" = udp ] && echo -lun || echo -ltn)" 2>/dev/null \
+        | awk '{print $4}' | grep -qE "[:.]$3\$"; then return 0; fi
+    sleep 0.1
+  done
+  die "$1 did not start; see $LAB_DIR/$1.log"
+}
+
+start_miniupnpd() {
+  stop_daemon miniupnpd
+  nsx rtr setsid miniupnpd -d -f "$LAB_DIR/miniupnpd.conf" -P "$LAB_DIR/miniupnpd.pid" \
+    >> "$LAB_DIR/miniupnpd.log" 2>&1 < /dev/null &
+  wait_running miniupnpd tcp $UPNP_PORT
+}
+
+stop_daemon() {
+  local f pid
+  f=$(pidfile_of "$1")
+  [ -s "$f" ] || return 0
+  pid=$(cat "$f")
+  if kill -0 "$pid" 2>/dev/null; then
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   fi
   rm -f "$f"
-}
-
-wait_port() { # proto port: wait until something listens in rtr
-  local proto=$1 port=$2 flag=-ltn
-  [ "$proto" = udp ] && flag=-lun
-  for _ in $(seq 100); do
-    nsx rtr ss $flag 2>/dev/null | awk '{print $4}' | grep -qE "[:.]$port\$" && return 0
-    sleep 0.1
-  done
-  return 1
 }
 
 start_snmpd() {
@@ -141,8 +152,7 @@ CONF
   mkdir -p "$LAB_DIR/snmp-persist"
   nsx rtr setsid snmpd -f -Lo -C -c "$LAB_DIR/snmpd.conf" -p "$LAB_DIR/snmpd.pid" \
     --persistentDir="$LAB_DIR/snmp-persist" >> "$LAB_DIR/snmpd.log" 2>&1 < /dev/null &
-  echo $! > "$LAB_DIR/snmpd.run"
-  wait_port udp 161 || die "snmpd did not start; see $LAB_DIR/snmpd.log"
+  wait_running snmpd udp 161
 }
 
 start_named() {
@@ -175,8 +185,7 @@ zone "$ZONE" {
 CONF
   chown -R bind:bind "$d" 2>/dev/null || true
   nsx rtr setsid named -c "$d/named.conf" -u bind -g >> "$LAB_DIR/named.log" 2>&1 < /dev/null &
-  echo $! > "$LAB_DIR/named.run"
-  wait_port udp 53 || die "named did not start; see $LAB_DIR/named.log"
+  wait_running named udp 53
 }
 
 cmd_up() {
@@ -209,7 +218,7 @@ cmd_up() {
 
 cmd_down() {
   need_root
-  for d in miniupnpd snmpd named; do stop_pidfile "$LAB_DIR/$d.run"; done
+  for d in miniupnpd snmpd named; do stop_daemon $d; done
   for ns in lan rtr isp; do ip netns pids $ns 2>/dev/null | xargs -r kill -9 2>/dev/null || true; done
   for ns in lan rtr isp; do ip netns del $ns 2>/dev/null || true; done
   rm -rf "$LAB_DIR"
@@ -220,22 +229,27 @@ cmd_wan_change() {
   need_root
   local old new
   old=$(current_wan)
-  [ -n "$old" ] || die "router has no WAN address (is the lab up?)"
   new=${1:-}
   if [ -z "$new" ]; then
+    [ -n "$old" ] || die "router has no WAN address: give one (lab/lab.sh wan-change ADDR)"
     local last=${old##*.}
     new=$WAN_NET.$(( (last - 40 + 1) % 200 + 40 ))
   fi
-  [ "$new" != "$old" ] || die "router already has $new"
-  ip -n rtr addr del "$old/24" dev rwan
+  [ "$new" != "$old" ] || { echo "$new"; return 0; }
+  [ -n "$old" ] && ip -n rtr addr del "$old/24" dev rwan
   ip -n rtr addr add "$new/24" dev rwan
   ip -n rtr route replace default via $WAN_GW
   echo "$new"
 }
 
+cmd_wan_remove() { # the WAN link loses its address (PPPoE down): the router reports 0.0.0.0
+  need_root
+  ip -n rtr addr flush dev rwan
+}
+
 cmd_reboot_router() {
   need_root
-  stop_pidfile "$LAB_DIR/miniupnpd.run"
+  stop_daemon miniupnpd
   nft_rules
   rm -f "$LAB_DIR/miniupnpd.leases"
   start_miniupnpd
@@ -244,7 +258,7 @@ cmd_reboot_router() {
 
 cmd_status() {
   for d in miniupnpd snmpd named; do
-    if [ -f "$LAB_DIR/$d.run" ] && kill -0 "$(cat "$LAB_DIR/$d.run")" 2>/dev/null; then echo "$d: running"; else echo "$d: stopped"; fi
+    if is_running $d; then echo "$d: running"; else echo "$d: stopped"; fi
   done
   echo "wan: $(current_wan)"
 }
@@ -255,6 +269,7 @@ case "${1:-}" in
   down) cmd_down ;;
   wan-change) shift; cmd_wan_change "$@" ;;
   wan-ip) current_wan ;;
+  wan-remove) cmd_wan_remove ;;
   reboot-router) cmd_reboot_router ;;
   status) cmd_status ;;
   *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;

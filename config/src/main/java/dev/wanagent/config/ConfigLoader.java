@@ -90,7 +90,7 @@ public final class ConfigLoader {
     private AgentConfig readAgent(ConfigNode top) {
         RouterConfig router = top.object("router").map(this::readRouter)
                 .orElse(new RouterConfig(UpnpConfig.defaults(), SnmpConfig.disabled()));
-        Duration poll = top.string("pollInterval").map(s -> duration(top, "pollInterval", s, Duration.ofSeconds(5)))
+        Duration poll = top.string("pollInterval").map(s -> duration(top, "pollInterval", s, Duration.ofSeconds(1)))
                 .orElse(AgentConfig.DEFAULT_POLL_INTERVAL);
         List<MappingConfig> mappings = new ArrayList<>();
         for (ConfigNode m : top.list("mappings")) {

@@ -83,12 +83,17 @@ public final class InternetGateway {
         return SoapClient.call(description.controlUrl(), description.serviceType(), action, args);
     }
 
-    /** GetExternalIPAddress. A reply that is not an IP address literal is an error; 0.0.0.0 is returned as is. */
+    /**
+     * GetExternalIPAddress. An empty answer (miniupnpd's when the WAN link has no address) is returned as 0.0.0.0,
+     * like the 0.0.0.0 other routers send: the router answered, and it has no WAN address. A reply that is not an
+     * IP address literal is an error.
+     */
     public InetAddress externalIpAddress() throws IOException {
-        String value = call("GetExternalIPAddress", Map.of()).get("NewExternalIPAddress");
-        if (value == null) {
+        String answer = call("GetExternalIPAddress", Map.of()).get("NewExternalIPAddress");
+        if (answer == null) {
             throw new UpnpException("GetExternalIPAddress: the router's reply has no NewExternalIPAddress");
         }
+        String value = answer.isBlank() ? "0.0.0.0" : answer;
         return literalAddress(value).orElseThrow(() -> new UpnpException(
                 "GetExternalIPAddress: the router answered '" + printable(value) + "', which is not an IP address"));
     }

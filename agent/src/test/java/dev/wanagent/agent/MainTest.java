@@ -1,0 +1,74 @@
+package dev.wanagent.agent;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command-line contract that needs no router: usage, exit codes, config errors. */
+class MainTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+                .execute(args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpAndVersion() {
+        assertEquals(0, run("--help"));
+        assertTrue(out().contains("usage: wan-agent COMMAND -c FILE"), out());
+        assertTrue(out().contains("wan-ip"));
+        assertEquals(0, run("--version"));
+        assertTrue(out().contains("wan-agent "));
+    }
+
+    @Test
+    void badUsageExitsTwoWithUsageOnStderr() {
+        assertEquals(2, run());
+        assertTrue(err().startsWith("wan-agent: no command given"), err());
+        assertTrue(err().contains("usage:"));
+        assertEquals(2, run("frobnicate", "-c", "x.yaml"));
+        assertTrue(err().contains("unknown command 'frobnicate'"));
+        assertEquals(2, run("once"));
+        assertTrue(err().contains("once needs -c FILE"));
+        assertEquals(2, run("wan-ip", "-c", "x.yaml", "--source", "carrier-pigeon"));
+        assertTrue(err().contains("--source must be upnp or snmp"));
+        assertEquals(2, run("once", "-c", "x.yaml", "--source", "upnp"));
+        assertEquals(2, run("once", "-c", "x.yaml", "--bogus"));
+        assertTrue(err().contains("Unrecognized option: --bogus"), err());
+        assertEquals("", out());
+    }
+
+    @Test
+    void configWithATypoIsAClearFailure(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, "mappings:\n  - name: web\n    externalPort: 8080\n    internalPrt: 80\n");
+        assertEquals(1, run("check", "-c", cfg.toString()));
+        assertEquals("wan-agent: config " + cfg + " is not usable:\n"
+                + "  mappings[0].internalPrt: unknown key (did you mean 'internalPort'?); known keys here: name,"
+                + " externalPort, internalPort, protocol, internalClient, leaseSeconds\n", err());
+    }
+
+    @Test
+    void missingConfigFile(@TempDir Path dir) {
+        assertEquals(1, run("once", "-c", dir.resolve("none.yaml").toString()));
+        assertTrue(err().contains("none.yaml: no such file"), err());
+    }
+}

@@ -1,0 +1,228 @@
+package dev.wanagent.agent.lab;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The agent jar, as a user runs it, against the lab's real miniupnpd, snmpd and a dyndns2 endpoint. */
+class AgentLabIT {
+    @TempDir
+    Path dir;
+    private Map<String, String> env;
+
+    @BeforeEach
+    void freshRouter() throws IOException {
+        Lab.require();
+        Lab.lab("wan-change", Lab.DEFAULT_WAN);
+        Lab.lab("reboot-router"); // no mappings left from an earlier test
+        env = Map.of("DYN_PASSWORD", FakeProvider.PASSWORD, "SNMP_COMMUNITY", "wanlab");
+    }
+
+    private String config(String pollInterval, int leaseSeconds, String upnpExtra) {
+        return """
+                router:
+                  upnp:
+                    enabled: true
+                %s
+                  snmp:
+                    enabled: true
+                    host: 192.168.77.1
+                    community: ${SNMP_COMMUNITY}
+                pollInterval: %s
+                mappings:
+                  - name: web
+                    externalPort: 8080
+                    internalPort: 80
+                    protocol: TCP
+                    internalClient: auto
+                    leaseSeconds: %d
+                  - name: rdp
+                    externalPort: 3389
+                    internalPort: 3389
+                    protocol: TCP
+                providers:
+                  - type: dyndns2
+                    server: %s
+                    allowPlainHttp: true
+                    username: %s
+                    password: ${DYN_PASSWORD}
+                    hostnames: [home.example.net]
+                stateDir: %s
+                """.formatted(upnpExtra, pollInterval, leaseSeconds, FakeProvider.URL, FakeProvider.USER,
+                dir.resolve("state"));
+    }
+
+    private static boolean hasMappings(String table) {
+        return table.contains("8080->" + Lab.LAN_HOST + ":80 ") && table.contains("3389->" + Lab.LAN_HOST + ":3389 ");
+    }
+
+    private static String upnpc() {
+        try {
+            return Lab.upnpcList();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Test
+    void runKeepsMappingsAndDnsFollowsTheWanAddress() throws Exception {
+        Path cfg = Lab.writeConfig(dir, config("2s", 3600, ""));
+        Path log = dir.resolve("agent.log");
+        try (FakeProvider provider = new FakeProvider(dir)) {
+            ProcessBuilder pb = new ProcessBuilder(Lab.javaBin(), "-jar", Lab.JAR.toString(), "run", "-c", cfg.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(env);
+            Process agent = pb.start();
+            try {
+                Duration mapped = Lab.await("8080 and 3389 on the router", Duration.ofSeconds(10),
+                        () -> hasMappings(upnpc()));
+                System.out.println("lab: mappings visible with upnpc -l " + mapped.toMillis() + " ms after start");
+                Lab.await("the provider to receive " + Lab.DEFAULT_WAN, Duration.ofSeconds(10),
+                        () -> provider.received("home.example.net", Lab.DEFAULT_WAN));
+                // the update came through the router's NAT, from the WAN address it reports
+                assertTrue(provider.updates().get(0).endsWith(" " + Lab.DEFAULT_WAN), provider.updates().toString());
+
+                String next = Lab.lab("wan-change").trim();
+                Duration followed = Lab.await("the provider to receive " + next, Duration.ofSeconds(10),
+                        () -> provider.received("home.example.net", next));
+                System.out.println("lab: DNS followed a WAN change in " + followed.toMillis() + " ms (poll 2 s)");
+                assertEquals(2, provider.updates().size(), "one update per address, no resends: " + provider.updates());
+
+                Lab.lab("reboot-router");
+                Duration back = Lab.await("mappings back after a router reboot", Duration.ofSeconds(10),
+                        () -> hasMappings(upnpc()));
+                System.out.println("lab: mappings back " + back.toMillis() + " ms after the router restarted (poll 2 s)");
+            } finally {
+                long t0 = System.nanoTime();
+                agent.destroy(); // SIGTERM
+                assertTrue(agent.waitFor(5, TimeUnit.SECONDS), "the agent stops within 5 s of SIGTERM");
+                System.out.println("lab: agent stopped " + (System.nanoTime() - t0) / 1_000_000 + " ms after SIGTERM");
+            }
+            String output = Files.readString(log);
+            assertTrue(output.contains("mapping web: created TCP 8080 -> 192.168.77.100:80"), output);
+            assertTrue(output.contains("WanMonitor - stopped"), output);
+            assertFalse(output.contains(FakeProvider.PASSWORD), "no secret in the logs");
+            assertFalse(output.contains("wanlab"), "no community in the logs");
+        }
+    }
+
+    @Test
+    void shortLeasesAreRenewedBeforeTheyRunOut() throws Exception {
+        Path cfg = Lab.writeConfig(dir, config("1h", 4, ""));
+        Path log = dir.resolve("agent.log");
+        ProcessBuilder pb = new ProcessBuilder(Lab.javaBin(), "-jar", Lab.JAR.toString(), "run", "-c", cfg.toString(),
+                "-v").redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process agent = pb.start();
+        try {
+            Lab.await("the 4 s mapping", Duration.ofSeconds(10), () -> upnpc().contains("8080->" + Lab.LAN_HOST));
+            // with a 4 s lease and no renewal the mapping is gone after 4 s; poll is 1 h, so only renewal keeps it
+            long end = System.nanoTime() + Duration.ofSeconds(9).toNanos();
+            while (System.nanoTime() < end) {
+                assertTrue(upnpc().contains("8080->" + Lab.LAN_HOST), "mapping lost: lease not renewed\n"
+                        + Files.readString(log));
+                Thread.sleep(500);
+            }
+            assertTrue(Files.readString(log).contains("mapping web: renewed"), Files.readString(log));
+        } finally {
+            agent.destroy();
+            agent.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void oneShotCommands() throws Exception {
+        Path cfg = Lab.writeConfig(dir, config("5m", 3600, ""));
+        String path = cfg.toString();
+        Lab.Result ip = Lab.agent(env, "wan-ip", "-c", path);
+        assertEquals(new Lab.Result(0, Lab.DEFAULT_WAN + "\n", ""), ip);
+        // net-snmp caches its address and route tables for some seconds after an earlier test moved the WAN
+        Duration fresh = Lab.await("snmp to report " + Lab.DEFAULT_WAN, Duration.ofSeconds(90), () -> {
+            try {
+                return Lab.agent(env, "wan-ip", "-c", path, "--source", "snmp").stdout().equals(Lab.DEFAULT_WAN + "\n");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        System.out.println("lab: snmp reported the WAN address after " + fresh.toMillis() + " ms");
+        assertEquals(Lab.DEFAULT_WAN + "\n", Lab.agent(env, "wan-ip", "-c", path, "--source", "upnp").stdout());
+
+        try (FakeProvider provider = new FakeProvider(dir)) {
+            Lab.Result once = Lab.agent(env, "once", "-c", path);
+            assertEquals(0, once.exit(), once.toString());
+            assertTrue(once.stdout().startsWith("wan " + Lab.DEFAULT_WAN + " (upnp)\n"), once.stdout());
+            assertTrue(once.stdout().contains("mapping web: ok TCP 8080 -> 192.168.77.100:80 'wan-agent web' lease 3600s"),
+                    once.stdout());
+            assertTrue(once.stdout().contains("dns home.example.net via dyndns2 labuser@11.22.33.1: ok good 11.22.33.44"),
+                    once.stdout());
+            assertTrue(hasMappings(Lab.upnpcList()));
+            assertTrue(provider.received("home.example.net", Lab.DEFAULT_WAN));
+
+            Lab.Result again = Lab.agent(env, "once", "-c", path);
+            assertEquals(0, again.exit());
+            assertTrue(again.stdout().contains("dns home.example.net via dyndns2 labuser@11.22.33.1: ok unchanged"),
+                    again.stdout());
+            assertEquals(1, provider.updates().size(), "a second run with the same address sends nothing");
+        }
+
+        Lab.Result table = Lab.agent(env, "mappings", "-c", path);
+        assertEquals(0, table.exit());
+        List<String> lines = table.stdout().lines().toList();
+        assertEquals("router " + Lab.ROOT_DESC + ": 2 port mappings", lines.get(0));
+        assertTrue(lines.stream().anyMatch(l -> l.matches("\\* TCP +8080 -> 192\\.168\\.77\\.100:80 +lease \\d+s +'wan-agent web'")),
+                table.stdout());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("\\* TCP +3389 -> 192\\.168\\.77\\.100:3389 +lease \\d+s +'wan-agent rdp'")),
+                table.stdout());
+
+        Lab.Result check = Lab.agent(env, "check", "-c", path);
+        assertEquals(0, check.exit(), check.toString());
+        assertTrue(check.stdout().contains("upnp: ok: IGD v2 'wan-agent lab router' at " + Lab.ROOT_DESC), check.stdout());
+        assertTrue(check.stdout().contains("external address 11.22.33.44"), check.stdout());
+        assertTrue(check.stdout().contains("snmp: ok: SNMP v2c at 192.168.77.1:161, WAN interface ifIndex"), check.stdout());
+    }
+
+    @Test
+    void aDisconnectedWanNeverReachesDns() throws Exception {
+        Path cfg = Lab.writeConfig(dir, config("5m", 3600, ""));
+        try (FakeProvider provider = new FakeProvider(dir)) {
+            Lab.lab("wan-remove");
+            Lab.Result once = Lab.agent(env, "once", "-c", cfg.toString());
+            assertEquals(1, once.exit(), once.toString());
+            assertTrue(once.stdout().contains("not published: 0.0.0.0 it is the unspecified address"), once.stdout());
+            assertTrue(provider.updates().isEmpty(), provider.updates().toString());
+        } finally {
+            Lab.lab("wan-change", Lab.DEFAULT_WAN);
+        }
+    }
+
+    @Test
+    void failuresAreOneClearLine() throws Exception {
+        Path cfg = Lab.writeConfig(dir, config("5m", 3600, "    location: http://192.168.77.1:5999/rootDesc.xml")
+                .replace("community: ${SNMP_COMMUNITY}", "community: wrong-community\n    timeout: 300ms\n    retries: 0"));
+        Lab.Result r = Lab.agent(env, "wan-ip", "-c", cfg.toString());
+        assertEquals(1, r.exit());
+        assertEquals("", r.stdout());
+        assertEquals(1, r.stderr().lines().count(), r.stderr());
+        assertTrue(r.stderr().startsWith("wan-agent: cannot read the WAN address: upnp: cannot fetch the router"
+                + " description http://192.168.77.1:5999/rootDesc.xml"), r.stderr());
+        assertTrue(r.stderr().contains("snmp: no SNMP reply from 192.168.77.1:161 in 300 ms × 1: wrong community,"
+                + " or SNMP off"), r.stderr());
+
+        Path typo = Lab.writeConfig(dir, config("5m", 3600, "").replace("externalPort: 3389", "externalPort: 70000"));
+        Lab.Result bad = Lab.agent(env, "run", "-c", typo.toString());
+        assertEquals(1, bad.exit());
+        assertTrue(bad.stderr().contains("mappings[1].externalPort: 70000 is not a port (1-65535)"), bad.stderr());
+    }
+}
