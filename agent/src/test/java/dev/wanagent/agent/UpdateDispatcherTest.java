@@ -58,7 +58,11 @@ class UpdateDispatcherTest {
         when(p.update(anyList(), any())).thenAnswer(inv -> {
             List<String> asked = inv.getArgument(0);
             Map<String, UpdateOutcome> out = new LinkedHashMap<>();
-            for (String h : asked) out.put(h, new UpdateOutcome(kind, kind == UpdateOutcome.Kind.SUCCESS ? "good" : "911"));
+            for (String h : asked) out.put(h, new UpdateOutcome(kind, switch (kind) {
+                case SUCCESS -> "good";
+                case RETRY -> "911";
+                case FATAL -> "badauth";
+            }));
             return out;
         });
         return p;
