@@ -7,7 +7,7 @@
 # Nothing here touches the host's own interfaces: SSDP multicast stays on the rlan/hlan veth pair.
 #
 # Usage (as root):
-#   lab/lab.sh install               apt packages the lab needs (idempotent)
+#   lab/lab.sh install               apt packages the lab (and the build) needs (idempotent)
 #   lab/lab.sh up [--igd1]           build the namespaces and start the daemons (IGD v2 by default)
 #   lab/lab.sh down                  stop everything and delete the namespaces
 #   lab/lab.sh wan-change [ADDR]     move the router's WAN address (PPPoE-style: old removed, new added)
@@ -39,6 +39,9 @@ PACKAGES="miniupnpd-nftables miniupnpc snmpd snmp bind9 bind9-dnsutils nftables 
 cmd_install() {
   need_root
   local missing=""
+  # the toolchain, on a machine that lacks it
+  command -v javac >/dev/null 2>&1 || missing="$missing openjdk-17-jdk-headless"
+  command -v mvn >/dev/null 2>&1 || missing="$missing maven"
   for p in $PACKAGES; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"; done
   if [ -n "$missing" ]; then
     echo "lab: installing$missing"
