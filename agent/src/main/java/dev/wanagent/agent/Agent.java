@@ -44,6 +44,7 @@ final class Agent implements AutoCloseable {
 
     @Override
     public void close() {
+        upnp.ifPresent(UpnpRouter::close);
         dispatcher.close();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();

@@ -53,6 +53,14 @@ public final class Main {
                 .desc("config file (YAML, or JSON when it ends in .json)").build());
         o.addOption(Option.builder().longOpt("source").hasArg().argName("upnp|snmp")
                 .desc("wan-ip: read from this source only").build());
+        o.addOption(Option.builder().longOpt("add").hasArg().argName("EXT[:INT][/tcp|udp]")
+                .desc("mappings: add one mapping for this host (or --client), e.g. 8080:80/tcp").build());
+        o.addOption(Option.builder().longOpt("delete").hasArg().argName("EXT[/tcp|udp]")
+                .desc("mappings: delete one mapping, e.g. 8080/tcp").build());
+        o.addOption(Option.builder().longOpt("client").hasArg().argName("IP")
+                .desc("mappings --add: the LAN address to forward to (default: this host)").build());
+        o.addOption(Option.builder().longOpt("lease").hasArg().argName("SECONDS")
+                .desc("mappings --add: lease in seconds (default 3600; 0 = permanent)").build());
         o.addOption(Option.builder("v").longOpt("verbose").desc("debug logging").build());
         o.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
         o.addOption(Option.builder().longOpt("version").desc("print the version").build());
@@ -66,7 +74,7 @@ public final class Main {
                         + "  run        run as a daemon in the foreground (logs to stderr)\n"
                         + "  once       one full pass: WAN address, port mappings, DNS; exit 0 on success\n"
                         + "  wan-ip     print the router's WAN address\n"
-                        + "  mappings   list the router's port-mapping table\n"
+                        + "  mappings   list the router's port-mapping table (--add/--delete: change one entry)\n"
                         + "  check      validate the config and probe each configured source\n\nOptions:",
                 options(), 2, 4, "\nhttps://github.com/wan-agent/wan-agent", false);
         w.flush();
@@ -114,6 +122,22 @@ public final class Main {
             usage(err);
             return USAGE;
         }
+        for (String only : List.of("add", "delete", "client", "lease")) {
+            if (cl.hasOption(only) && !command.equals("mappings")) {
+                err.println("wan-agent: --" + only + " applies to mappings only");
+                usage(err);
+                return USAGE;
+            }
+        }
+        Optional<MappingEdit> edit;
+        try {
+            edit = MappingEdit.from(cl.getOptionValue("add"), cl.getOptionValue("delete"), cl.getOptionValue("client"),
+                    cl.getOptionValue("lease"));
+        } catch (IllegalArgumentException e) {
+            err.println("wan-agent: " + e.getMessage());
+            usage(err);
+            return USAGE;
+        }
         configureLogging(command, cl.hasOption("verbose"));
 
         AgentConfig config;
@@ -129,7 +153,7 @@ public final class Main {
                 case "run" -> run(agent);
                 case "once" -> once(agent);
                 case "wan-ip" -> wanIp(agent, source);
-                case "mappings" -> mappings(agent);
+                case "mappings" -> edit.isPresent() ? edit.get().apply(agent, out, err) : mappings(agent);
                 default -> check(agent);
             };
         }
@@ -171,7 +195,9 @@ public final class Main {
             }
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        agent.upnp.ifPresent(u -> u.enableEvents(agent.monitor::trigger));
         agent.monitor.run();
+        if (agent.config.removeMappingsOnExit()) agent.reconciler.removeAll();
         return OK;
     }
 

@@ -83,9 +83,16 @@ final class MappingReconciler {
                 DESCRIPTION_PREFIX + m.name(), m.leaseSeconds());
         Optional<PortMapping> existing = gateway.specificPortMapping(m.externalPort(), m.protocol());
         if (existing.isPresent() && !existing.get().internalClient().equals(client)) {
-            return problem(m, "external port " + m.externalPort() + "/" + m.protocol() + " is already forwarded to "
-                    + existing.get().internalClient() + ":" + existing.get().internalPort() + " ('"
-                    + existing.get().description() + "') by another host; not taking it over");
+            String holder = existing.get().internalClient() + ":" + existing.get().internalPort() + " ('"
+                    + existing.get().description() + "')";
+            if (!m.force()) {
+                return problem(m, "external port " + m.externalPort() + "/" + m.protocol() + " is already forwarded"
+                        + " to " + holder + " by another host; not taking it over (set force: true to take it)");
+            }
+            LOG.warn("mapping {}: taking external port {}/{} over from {} (force: true)", m.name(), m.externalPort(),
+                    m.protocol(), holder);
+            gateway.deletePortMapping(m.externalPort(), m.protocol());
+            existing = Optional.empty();
         }
         Instant now = clock.instant();
         boolean due = renewAt.getOrDefault(m.name(), Instant.MIN).compareTo(now) <= 0;
@@ -102,6 +109,14 @@ final class MappingReconciler {
                 return problem(m, "the router says another host holds external port " + m.externalPort() + "/"
                         + m.protocol() + " (718 ConflictInMappingEntry); not taking it over");
             }
+            if (e.is(UpnpException.SAME_PORT_VALUES_REQUIRED)) {
+                return problem(m, "the router only forwards a port to the same internal port (724"
+                        + " SamePortValuesRequired): set internalPort: " + m.externalPort());
+            }
+            if (e.is(UpnpException.ACTION_NOT_AUTHORIZED)) {
+                return problem(m, "the router refused the mapping (606 ActionNotAuthorized): its UPnP allows this host"
+                        + " to map only some ports, or only for itself (internalClient)");
+            }
             throw e;
         }
         long lease = granted.leaseSeconds();
@@ -116,6 +131,23 @@ final class MappingReconciler {
             LOG.debug("mapping {}: renewed {}", m.name(), granted);
         }
         return ok(m, granted);
+    }
+
+    /** Deletes the mappings this agent keeps (removeMappingsOnExit); only those still pointing at this host. */
+    void removeAll() {
+        try {
+            InternetGateway gateway = router.gateway();
+            for (MappingConfig m : mappings) {
+                String client = m.internalClient().orElse(gateway.localAddress().getHostAddress());
+                Optional<PortMapping> existing = gateway.specificPortMapping(m.externalPort(), m.protocol());
+                if (existing.isPresent() && existing.get().internalClient().equals(client)) {
+                    gateway.deletePortMapping(m.externalPort(), m.protocol());
+                    LOG.info("mapping {}: removed on exit", m.name());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot remove the mappings on exit: {}", e.getMessage());
+        }
     }
 
     private MappingStatus ok(MappingConfig m, PortMapping granted) {

@@ -73,9 +73,10 @@ final class WanMonitor {
             LOG.info("WAN address readable again from {}", used);
         }
         lastSourceProblem = wan.isEmpty() ? problemText : "";
-        List<MappingReconciler.MappingStatus> mappings = reconciler.reconcile();
+        // DNS first: a WAN change reaches the providers before the mappings are checked
         List<UpdateDispatcher.RecordResult> records = wan.isPresent()
                 ? dispatcher.dispatch(wan.get(), used) : List.of();
+        List<MappingReconciler.MappingStatus> mappings = reconciler.reconcile();
         return new PassResult(wan, used, problems, mappings, records);
     }
 
@@ -97,7 +98,7 @@ final class WanMonitor {
                 String why = triggers.poll(waitMs, TimeUnit.MILLISECONDS);
                 if (STOP.equals(why)) break;
                 if (why != null) {
-                    LOG.debug("pass triggered by {}", why);
+                    LOG.info("pass: {}", why);
                     triggers.clear();
                 }
             } catch (InterruptedException e) {

@@ -63,7 +63,7 @@ class MainTest {
         assertEquals(1, run("check", "-c", cfg.toString()));
         assertEquals("wan-agent: config " + cfg + " is not usable:\n"
                 + "  mappings[0].internalPrt: unknown key (did you mean 'internalPort'?); known keys here: name,"
-                + " externalPort, internalPort, protocol, internalClient, leaseSeconds\n", err());
+                + " externalPort, internalPort, protocol, internalClient, leaseSeconds, force\n", err());
     }
 
     @Test

@@ -10,7 +10,8 @@ public record AgentConfig(
         Duration pollInterval,
         List<MappingConfig> mappings,
         List<ProviderConfig> providers,
-        Path stateDir) {
+        Path stateDir,
+        boolean removeMappingsOnExit) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMinutes(5);
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/wan-agent");

@@ -102,6 +102,7 @@ public final class ConfigLoader {
             readProvider(p).ifPresent(providers::add);
         }
         Path stateDir = top.string("stateDir").map(Path::of).orElse(AgentConfig.DEFAULT_STATE_DIR);
+        boolean removeOnExit = top.bool("removeMappingsOnExit", false);
         top.rejectUnknownKeys();
         if (!mappings.isEmpty() && !router.upnp().enabled()) {
             top.problem("mappings", "port mappings are made over UPnP, but router.upnp.enabled is false");
@@ -109,7 +110,7 @@ public final class ConfigLoader {
         if (!router.upnp().enabled() && !router.snmp().enabled()) {
             top.problem("router", "no WAN address source is enabled (set router.upnp.enabled or router.snmp.enabled)");
         }
-        return new AgentConfig(router, poll, mappings, providers, stateDir);
+        return new AgentConfig(router, poll, mappings, providers, stateDir, removeOnExit);
     }
 
     private RouterConfig readRouter(ConfigNode r) {
@@ -130,8 +131,10 @@ public final class ConfigLoader {
             }
             return uri;
         });
+        int callbackPort = u.integer("callbackPort", 0, 65535, "a port (1-65535, or 0 for any free port)").orElse(0);
+        Optional<String> nic = u.string("interface");
         u.rejectUnknownKeys();
-        return new UpnpConfig(enabled, events, location);
+        return new UpnpConfig(enabled, events, location, callbackPort, nic);
     }
 
     private SnmpConfig readSnmp(ConfigNode s) {
@@ -218,9 +221,10 @@ public final class ConfigLoader {
         });
         int lease = m.integer("leaseSeconds", 0, 604800, "a lease in seconds (0-604800; 0 = permanent)")
                 .orElse(MappingConfig.DEFAULT_LEASE_SECONDS);
+        boolean force = m.bool("force", false);
         m.rejectUnknownKeys();
         if (m.problemCount() != before) return Optional.empty();
-        return Optional.of(new MappingConfig(name, ext.orElse(0), internal, protocol, client, lease));
+        return Optional.of(new MappingConfig(name, ext.orElse(0), internal, protocol, client, lease, force));
     }
 
     private void checkMappingsDistinct(ConfigNode top, List<MappingConfig> mappings) {

@@ -8,10 +8,14 @@ import java.util.Optional;
  *
  * @param enabled  use the router's UPnP IGD (default true)
  * @param events   subscribe to the router's GENA events (default true)
- * @param location the router's rootDesc URL; when given, SSDP discovery is skipped
+ * @param location     the router's rootDesc URL; when given, SSDP discovery is skipped
+ * @param callbackPort port of the event listener on the LAN address (0: any free port)
+ * @param networkInterface the LAN interface to use (its default route's gateway is the router); empty: the
+ *                     interface of the default route
  */
-public record UpnpConfig(boolean enabled, boolean events, Optional<URI> location) {
+public record UpnpConfig(boolean enabled, boolean events, Optional<URI> location, int callbackPort,
+                         Optional<String> networkInterface) {
     public static UpnpConfig defaults() {
-        return new UpnpConfig(true, true, Optional.empty());
+        return new UpnpConfig(true, true, Optional.empty(), 0, Optional.empty());
     }
 }

@@ -65,7 +65,7 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofMinutes(5), c.pollInterval());
         assertEquals(2, c.mappings().size());
         MappingConfig web = c.mappings().get(0);
-        assertEquals(new MappingConfig("web", 8080, 80, "TCP", java.util.Optional.empty(), 3600), web);
+        assertEquals(new MappingConfig("web", 8080, 80, "TCP", java.util.Optional.empty(), 3600, false), web);
         assertEquals(3600, c.mappings().get(1).leaseSeconds(), "lease defaults to 3600 s");
         Dyndns2ProviderConfig p = (Dyndns2ProviderConfig) c.providers().get(0);
         assertEquals("https://dynupdate.no-ip.com", p.server().toString());

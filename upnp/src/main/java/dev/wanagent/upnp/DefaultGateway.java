@@ -18,18 +18,21 @@ public final class DefaultGateway {
     private DefaultGateway() {
     }
 
-    /** The IPv4 default gateway from the kernel routing table (Linux); empty where that table cannot be read. */
-    public static Optional<InetAddress> ipv4() {
+    /**
+     * The IPv4 default gateway from the kernel routing table (Linux), of {@code networkInterface} when given;
+     * empty where that table cannot be read or has no such route.
+     */
+    public static Optional<InetAddress> ipv4(Optional<String> networkInterface) {
         if (!Files.isReadable(PROC_ROUTE)) return Optional.empty();
         try {
-            return fromProcNetRoute(Files.readAllLines(PROC_ROUTE));
+            return fromProcNetRoute(Files.readAllLines(PROC_ROUTE), networkInterface);
         } catch (IOException e) {
             return Optional.empty();
         }
     }
 
     /** Parses /proc/net/route: the row with destination 00000000, mask 00000000 and the gateway flag, lowest metric. */
-    static Optional<InetAddress> fromProcNetRoute(List<String> lines) {
+    static Optional<InetAddress> fromProcNetRoute(List<String> lines, Optional<String> networkInterface) {
         InetAddress best = null;
         long bestMetric = Long.MAX_VALUE;
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
@@ -38,6 +41,7 @@ public final class DefaultGateway {
             try {
                 int flags = Integer.parseInt(f[3], 16);
                 if (!f[1].equals("00000000") || !f[7].equals("00000000") || (flags & 0x3) != 0x3) continue;
+                if (networkInterface.isPresent() && !networkInterface.get().equals(f[0])) continue;
                 long metric = Long.parseLong(f[6]);
                 long gw = Long.parseLong(f[2], 16);
                 // the kernel prints the address in host (little-endian) byte order

@@ -9,27 +9,42 @@ import org.xml.sax.SAXException;
 import org.xml.sax.helpers.DefaultHandler;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
- * The router's device description (rootDesc.xml): which WAN connection service it has and where to control it.
+ * The router's device description (rootDesc.xml): its WAN connection services (WANIPConnection:1/2,
+ * WANPPPConnection:1) in document order, and where to control each.
  *
- * <p>The fields are read by weupnp's {@link GatewayDeviceHandler}, but the document is fetched here (size cap,
- * timeouts, no redirects) and parsed with {@link SafeXml} (weupnp's own loader enables external entities), and
- * the handler receives each element's text in one piece (it assumes one {@code characters} call per element).
- * Relative URLs are resolved properly, and the control and event URLs must stay on the description's host.
+ * <p>The device fields are read by weupnp's {@link GatewayDeviceHandler}; it keeps only one connection service, so
+ * the service list is read here. The document is fetched here (size cap, timeouts, no redirects) and parsed with
+ * {@link SafeXml} (weupnp's own loader enables external entities), and weupnp's handler receives each element's
+ * text in one piece (it assumes one {@code characters} call per element). Relative URLs are resolved properly, and
+ * control and event URLs must stay on the description's host.
  */
 public record GatewayDescription(
         HttpUrl location,
         String friendlyName,
         String manufacturer,
         String modelName,
-        String serviceType,
-        HttpUrl controlUrl,
-        HttpUrl eventSubUrl) {
+        List<WanService> services) {
 
-    /** The IGD version this description announces: 2 for WANIPConnection:2, else 1. */
-    public int igdVersion() {
-        return serviceType.endsWith(":2") ? 2 : 1;
+    /** One WAN connection service of the router. {@code eventSubUrl} is null when it sends no events. */
+    public record WanService(String serviceType, HttpUrl controlUrl, HttpUrl eventSubUrl) {
+        /** The IGD version: 2 for WANIPConnection:2, else 1. */
+        public int igdVersion() {
+            return serviceType.endsWith(":2") ? 2 : 1;
+        }
+
+        /** e.g. WANIPConnection:2 */
+        public String shortName() {
+            return serviceType.substring("urn:schemas-upnp-org:service:".length());
+        }
+    }
+
+    public GatewayDescription {
+        services = List.copyOf(services);
     }
 
     /** Fetches and parses the description at {@code location}. */
@@ -50,15 +65,14 @@ public record GatewayDescription(
 
     static GatewayDescription parse(HttpUrl location, byte[] xml) throws UpnpException {
         GatewayDevice device = new GatewayDevice();
+        ServiceListHandler services = new ServiceListHandler();
         try {
             SafeXml.parse(xml, new WholeTextHandler(new GatewayDeviceHandler(device)));
+            SafeXml.parse(xml, services);
         } catch (SAXException e) {
             throw new UpnpException("router description " + location + " is not acceptable XML: " + e.getMessage());
         }
-        String serviceType = device.getServiceType();
-        if (serviceType == null
-                || !(serviceType.startsWith("urn:schemas-upnp-org:service:WANIPConnection:")
-                || serviceType.startsWith("urn:schemas-upnp-org:service:WANPPPConnection:"))) {
+        if (services.found.isEmpty()) {
             throw new UpnpException("router description " + location
                     + " has no WANIPConnection or WANPPPConnection service: not an Internet Gateway Device");
         }
@@ -72,12 +86,51 @@ public record GatewayDescription(
             }
             base = parsed;
         }
-        HttpUrl control = resolve(location, base, device.getControlURL(), "controlURL");
-        HttpUrl events = device.getEventSubURL() == null || device.getEventSubURL().isBlank() ? null
-                : resolve(location, base, device.getEventSubURL(), "eventSubURL");
+        List<WanService> resolved = new ArrayList<>();
+        for (String[] f : services.found) {
+            HttpUrl control = resolve(location, base, f[1], "controlURL");
+            HttpUrl events = f[2] == null || f[2].isBlank() ? null : resolve(location, base, f[2], "eventSubURL");
+            resolved.add(new WanService(f[0], control, events));
+        }
         return new GatewayDescription(location, nullToEmpty(device.getFriendlyName()),
-                nullToEmpty(device.getManufacturer()), nullToEmpty(device.getModelName()), serviceType.trim(),
-                control, events);
+                nullToEmpty(device.getManufacturer()), nullToEmpty(device.getModelName()), resolved);
+    }
+
+    /** Collects serviceType, controlURL, eventSubURL of every WAN connection service. */
+    private static final class ServiceListHandler extends DefaultHandler {
+        private static final Pattern WAN_SERVICE = Pattern.compile(
+                "urn:schemas-upnp-org:service:(WANIPConnection:[12]|WANPPPConnection:1)");
+        final List<String[]> found = new ArrayList<>();
+        private final StringBuilder text = new StringBuilder();
+        private String[] current;
+
+        @Override
+        public void startElement(String uri, String localName, String qName, Attributes atts) {
+            text.setLength(0);
+            if (localName.equals("service")) current = new String[3];
+        }
+
+        @Override
+        public void characters(char[] ch, int start, int length) {
+            if (text.length() < 1024) text.append(ch, start, length);
+        }
+
+        @Override
+        public void endElement(String uri, String localName, String qName) {
+            String t = text.toString().trim();
+            text.setLength(0);
+            if (current == null) return;
+            switch (localName) {
+                case "serviceType" -> current[0] = t;
+                case "controlURL" -> current[1] = t;
+                case "eventSubURL" -> current[2] = t;
+                case "service" -> {
+                    if (current[0] != null && WAN_SERVICE.matcher(current[0]).matches()) found.add(current);
+                    current = null;
+                }
+                default -> { }
+            }
+        }
     }
 
     private static HttpUrl resolve(HttpUrl location, HttpUrl base, String ref, String field) throws UpnpException {

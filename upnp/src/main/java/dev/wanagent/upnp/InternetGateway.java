@@ -22,20 +22,66 @@ public final class InternetGateway {
     private static final int MAX_TABLE_ENTRIES = 1024;
 
     private final GatewayDescription description;
+    private final GatewayDescription.WanService service;
     private final InetAddress localAddress;
 
-    InternetGateway(GatewayDescription description, InetAddress localAddress) {
+    InternetGateway(GatewayDescription description, GatewayDescription.WanService service, InetAddress localAddress) {
         this.description = description;
+        this.service = service;
         this.localAddress = localAddress;
     }
 
     /**
-     * Finds the IGD by SSDP on the interface that routes to the default gateway. Only an answer from the default
-     * gateway itself is used; any other device claiming to be an IGD is ignored with a log line.
+     * Picks the router's best WAN connection service, ranked as miniupnpc's UPNP_GetValidIGD does: connected with a
+     * public address, then connected, then answering at all (in document order among equals).
      */
-    public static InternetGateway discover(Duration wait) throws IOException {
-        InetAddress gateway = DefaultGateway.ipv4().orElseThrow(() -> new UpnpException(
-                "no IPv4 default gateway in the routing table: cannot tell which device is the router"
+    static InternetGateway connect(GatewayDescription d, InetAddress localAddress) {
+        if (d.services().size() == 1) return new InternetGateway(d, d.services().get(0), localAddress);
+        InternetGateway best = null;
+        int bestScore = -1;
+        for (GatewayDescription.WanService s : d.services()) {
+            InternetGateway candidate = new InternetGateway(d, s, localAddress);
+            int score = candidate.score();
+            LOG.debug("UPnP: {} scores {}", s.shortName(), score);
+            if (score > bestScore) {
+                best = candidate;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    private int score() {
+        try {
+            boolean connected = "Connected".equals(connectionStatus());
+            InetAddress a = externalIpAddress();
+            boolean publicLooking = !(a.isAnyLocalAddress() || a.isSiteLocalAddress() || a.isLoopbackAddress()
+                    || a.isLinkLocalAddress());
+            return connected && publicLooking ? 3 : connected ? 2 : 1;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** The WAN connection service in use. */
+    public GatewayDescription.WanService service() {
+        return service;
+    }
+
+    /** True when the router has another WAN connection service to fall back to. */
+    public boolean hasAlternatives() {
+        return description.services().size() > 1;
+    }
+
+    /**
+     * Finds the IGD by SSDP on the interface that routes to the default gateway (of {@code networkInterface} when
+     * given). Only an answer from that gateway itself is used; any other device claiming to be an IGD is ignored
+     * with a log line.
+     */
+    public static InternetGateway discover(Duration wait, Optional<String> networkInterface) throws IOException {
+        InetAddress gateway = DefaultGateway.ipv4(networkInterface).orElseThrow(() -> new UpnpException(
+                "no IPv4 default gateway in the routing table" + networkInterface.map(n -> " for " + n).orElse("")
+                        + ": cannot tell which device is the router"
                         + " (set router.upnp.location to the router's rootDesc URL)"));
         InetAddress local = DefaultGateway.localAddressTowards(gateway);
         List<SsdpDiscovery.Response> answers = SsdpDiscovery.search(local, wait, Optional.of(gateway));
@@ -47,7 +93,7 @@ public final class InternetGateway {
                 continue;
             }
             try {
-                return new InternetGateway(GatewayDescription.fetch(r.location()), local);
+                return connect(GatewayDescription.fetch(r.location()), local);
             } catch (UpnpException e) {
                 LOG.warn("UPnP: {}", e.getMessage());
                 last = e;
@@ -62,7 +108,7 @@ public final class InternetGateway {
     public static InternetGateway at(HttpUrl location) throws IOException {
         InetAddress router = literalAddress(location.host()).orElseThrow(() -> new UpnpException(
                 "router.upnp.location must name the router by IP address, not '" + location.host() + "'"));
-        return new InternetGateway(GatewayDescription.fetch(location), DefaultGateway.localAddressTowards(router));
+        return connect(GatewayDescription.fetch(location), DefaultGateway.localAddressTowards(router));
     }
 
     public GatewayDescription description() {
@@ -75,12 +121,17 @@ public final class InternetGateway {
     }
 
     /** The router's address (host of the description URL). */
+    public InetAddress routerAddress() {
+        return literalAddress(description.location().host()).orElseThrow();
+    }
+
+    /** The router's address (host of the description URL), as text. */
     public String routerHost() {
         return description.location().host();
     }
 
     private Map<String, String> call(String action, Map<String, String> args) throws IOException {
-        return SoapClient.call(description.controlUrl(), description.serviceType(), action, args);
+        return SoapClient.call(service.controlUrl(), service.serviceType(), action, args);
     }
 
     /**

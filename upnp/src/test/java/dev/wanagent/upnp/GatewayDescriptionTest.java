@@ -25,19 +25,40 @@ class GatewayDescriptionTest {
     @Test
     void readsMiniupnpdIgd2() throws Exception {
         GatewayDescription d = GatewayDescription.parse(LOCATION, resource("rootDesc-igd2.xml"));
-        assertEquals("urn:schemas-upnp-org:service:WANIPConnection:2", d.serviceType());
-        assertEquals(2, d.igdVersion());
-        assertEquals(HttpUrl.get("http://192.168.77.1:5000/ctl/IPConn"), d.controlUrl());
-        assertEquals(HttpUrl.get("http://192.168.77.1:5000/evt/IPConn"), d.eventSubUrl());
+        assertEquals(1, d.services().size());
+        GatewayDescription.WanService s = d.services().get(0);
+        assertEquals("urn:schemas-upnp-org:service:WANIPConnection:2", s.serviceType());
+        assertEquals(2, s.igdVersion());
+        assertEquals(HttpUrl.get("http://192.168.77.1:5000/ctl/IPConn"), s.controlUrl());
+        assertEquals(HttpUrl.get("http://192.168.77.1:5000/evt/IPConn"), s.eventSubUrl());
         assertEquals("wan-agent lab router", d.friendlyName());
     }
 
     @Test
     void readsMiniupnpdIgd1() throws Exception {
         GatewayDescription d = GatewayDescription.parse(LOCATION, resource("rootDesc-igd1.xml"));
-        assertEquals("urn:schemas-upnp-org:service:WANIPConnection:1", d.serviceType());
-        assertEquals(1, d.igdVersion());
-        assertEquals(HttpUrl.get("http://192.168.77.1:5000/ctl/IPConn"), d.controlUrl());
+        GatewayDescription.WanService s = d.services().get(0);
+        assertEquals("urn:schemas-upnp-org:service:WANIPConnection:1", s.serviceType());
+        assertEquals(1, s.igdVersion());
+        assertEquals(HttpUrl.get("http://192.168.77.1:5000/ctl/IPConn"), s.controlUrl());
+    }
+
+    @Test
+    void listsEveryWanConnectionServiceInDocumentOrder() throws Exception {
+        // a router with both a PPPoE and an IP connection device (as many DSL routers describe themselves)
+        String both = new String(resource("rootDesc-igd1.xml"), StandardCharsets.UTF_8).replace(
+                "<deviceList><device><deviceType>urn:schemas-upnp-org:device:WANConnectionDevice:1",
+                "<deviceList><device><deviceType>urn:schemas-upnp-org:device:WANConnectionDevice:1</deviceType>"
+                        + "<serviceList><service><serviceType>urn:schemas-upnp-org:service:WANPPPConnection:1"
+                        + "</serviceType><serviceId>urn:upnp-org:serviceId:WANPPPConn1</serviceId>"
+                        + "<controlURL>ctl/PPPConn</controlURL><eventSubURL>/evt/PPPConn</eventSubURL>"
+                        + "<SCPDURL>/WANPPPCn.xml</SCPDURL></service></serviceList></device>"
+                        + "<device><deviceType>urn:schemas-upnp-org:device:WANConnectionDevice:1");
+        GatewayDescription d = GatewayDescription.parse(LOCATION, both.getBytes(StandardCharsets.UTF_8));
+        assertEquals(2, d.services().size(), d.toString());
+        assertEquals("WANPPPConnection:1", d.services().get(0).shortName());
+        assertEquals(HttpUrl.get("http://192.168.77.1:5000/ctl/PPPConn"), d.services().get(0).controlUrl());
+        assertEquals("WANIPConnection:1", d.services().get(1).shortName());
     }
 
     @Test

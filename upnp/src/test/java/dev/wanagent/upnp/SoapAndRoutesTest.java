@@ -59,9 +59,12 @@ class SoapAndRoutesTest {
                 "wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0",
                 "hlan\t00000000\t014DA8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0",
                 "hlan\t004DA8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0");
-        assertEquals(InetAddress.getByName("192.168.77.1"), DefaultGateway.fromProcNetRoute(table).orElseThrow(),
+        assertEquals(InetAddress.getByName("192.168.77.1"), DefaultGateway.fromProcNetRoute(table, java.util.Optional.empty()).orElseThrow(),
                 "lowest metric default route wins");
-        assertTrue(DefaultGateway.fromProcNetRoute(table.subList(0, 2)).isEmpty());
+        assertTrue(DefaultGateway.fromProcNetRoute(table.subList(0, 2), java.util.Optional.empty()).isEmpty());
+        assertEquals(InetAddress.getByName("192.168.1.1"),
+                DefaultGateway.fromProcNetRoute(table, java.util.Optional.of("wlan0")).orElseThrow(),
+                "router.upnp.interface picks that interface's default route");
     }
 
     @Test

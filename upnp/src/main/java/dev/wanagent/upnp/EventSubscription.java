@@ -1,0 +1,289 @@
+package dev.wanagent.upnp;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xml.sax.Attributes;
+import org.xml.sax.SAXException;
+import org.xml.sax.helpers.DefaultHandler;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A GENA subscription to the router's WAN connection service: the router NOTIFYs this host's callback listener
+ * (JDK HttpServer on the LAN address) within milliseconds of a change. The subscription is renewed at half its
+ * granted TIMEOUT and made anew after any failure (412, refused connection, router reboot); while the router is
+ * unreachable it is retried every few seconds.
+ *
+ * <p>A NOTIFY is accepted only from the router's address, on the callback's secret path, with the current SID.
+ */
+public final class EventSubscription implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventSubscription.class);
+    static final int REQUESTED_TIMEOUT_SECONDS = 1800;
+    static final int MAX_NOTIFY_BYTES = 64 * 1024;
+    private static final Duration RETRY = Duration.ofSeconds(3);
+    private static final Pattern TIMEOUT = Pattern.compile("(?i)Second-(\\d+|infinite)");
+
+    /** What the agent hears. Called on the listener's thread; keep it short. */
+    public interface Listener {
+        /** Evented state variables of one NOTIFY (e.g. ExternalIPAddress, ConnectionStatus). */
+        void onEvent(Map<String, String> variables);
+
+        /** A new subscription was made after the previous one was lost: the router may have restarted. */
+        void onResubscribed();
+    }
+
+    private final HttpUrl eventUrl;
+    private final InetAddress router;
+    private final Listener listener;
+    private final HttpServer server;
+    private final String callbackPath;
+    private final String callbackUrl;
+    private final ScheduledExecutorService timer;
+    private volatile String sid;
+    private volatile boolean subscribing;
+    private volatile boolean closed;
+    private boolean lost;
+    private ScheduledFuture<?> next;
+
+    private EventSubscription(GatewayDescription.WanService service, InetAddress router, InetAddress localAddress,
+                              int callbackPort, Listener listener) throws IOException {
+        if (service.eventSubUrl() == null) {
+            throw new UpnpException("the router's " + service.shortName() + " has no eventSubURL: it sends no events");
+        }
+        this.eventUrl = service.eventSubUrl();
+        this.router = router;
+        this.listener = listener;
+        byte[] token = new byte[12];
+        new SecureRandom().nextBytes(token);
+        this.callbackPath = "/wan-agent/events/" + HexFormat.of().formatHex(token);
+        this.server = HttpServer.create(new InetSocketAddress(localAddress, callbackPort), 8);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "upnp-events");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(timer);
+        server.createContext("/", this::handle);
+        server.start();
+        this.callbackUrl = "http://" + localAddress.getHostAddress() + ":" + server.getAddress().getPort() + callbackPath;
+    }
+
+    /** Starts the listener and subscribes (asynchronously; failures are retried and logged). */
+    public static EventSubscription start(InternetGateway gateway, int callbackPort, Listener listener)
+            throws IOException {
+        EventSubscription s = new EventSubscription(gateway.service(), gateway.routerAddress(), gateway.localAddress(),
+                callbackPort, listener);
+        s.schedule(Duration.ZERO);
+        return s;
+    }
+
+    public String callbackUrl() {
+        return callbackUrl;
+    }
+
+    /** Drops the current subscription and subscribes anew now (the router restarted and forgot it). */
+    public void resubscribe() {
+        sid = null;
+        schedule(Duration.ZERO);
+    }
+
+    /** True while a subscription is in place. */
+    public boolean active() {
+        return sid != null;
+    }
+
+    private synchronized void schedule(Duration delay) {
+        if (closed) return;
+        if (next != null) next.cancel(false);
+        next = timer.schedule(this::renewOrSubscribe, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void renewOrSubscribe() {
+        if (closed) return;
+        String current = sid;
+        try {
+            if (current != null) {
+                try {
+                    long granted = send(new Request.Builder().url(eventUrl).method("SUBSCRIBE", null)
+                            .header("SID", current).header("TIMEOUT", "Second-" + REQUESTED_TIMEOUT_SECONDS), current);
+                    LOG.debug("GENA: renewed {} for {}s", current, granted);
+                    schedule(renewDelay(granted));
+                    return;
+                } catch (IOException e) {
+                    LOG.info("GENA: renewing the subscription failed ({}); subscribing anew", e.getMessage());
+                    sid = null;
+                    lost = true;
+                }
+            }
+            subscribing = true;
+            long granted = send(new Request.Builder().url(eventUrl).method("SUBSCRIBE", null)
+                    .header("CALLBACK", "<" + callbackUrl + ">").header("NT", "upnp:event")
+                    .header("TIMEOUT", "Second-" + REQUESTED_TIMEOUT_SECONDS), null);
+            LOG.info("GENA: subscribed to {} (SID {}, {}s), callback on {}", eventUrl, sid, granted,
+                    callbackUrl.substring(0, callbackUrl.indexOf("/wan-agent/")));
+            schedule(renewDelay(granted));
+            if (lost) {
+                lost = false;
+                listener.onResubscribed();
+            }
+        } catch (IOException e) {
+            if (!lost) LOG.warn("GENA: cannot subscribe to {}: {}; retrying every {}s (polling goes on)", eventUrl,
+                    e.getMessage(), RETRY.toSeconds());
+            lost = true;
+            schedule(RETRY);
+        } finally {
+            subscribing = false;
+        }
+    }
+
+    private static Duration renewDelay(long grantedSeconds) {
+        return Duration.ofSeconds(Math.max(5, grantedSeconds / 2));
+    }
+
+    /** Sends SUBSCRIBE; stores the SID of a new subscription; returns the granted timeout in seconds. */
+    private long send(Request.Builder request, String expectedSid) throws IOException {
+        RouterHttp.Reply reply;
+        String newSid;
+        String timeout;
+        try (okhttp3.Response r = RouterHttp.CLIENT.newCall(request.build()).execute()) {
+            newSid = r.header("SID");
+            timeout = r.header("TIMEOUT");
+            reply = new RouterHttp.Reply(r.code(), new byte[0]);
+        } catch (IOException e) {
+            throw new UpnpException("SUBSCRIBE " + eventUrl + ": " + SoapClient.describe(e), e);
+        }
+        if (reply.code() != 200) throw new UpnpException("SUBSCRIBE " + eventUrl + ": HTTP " + reply.code());
+        if (newSid == null || newSid.isBlank()) throw new UpnpException("SUBSCRIBE " + eventUrl + ": no SID in the answer");
+        if (expectedSid != null && !expectedSid.equals(newSid.trim())) {
+            throw new UpnpException("SUBSCRIBE renewal answered another SID");
+        }
+        sid = newSid.trim();
+        if (timeout == null) return REQUESTED_TIMEOUT_SECONDS;
+        Matcher m = TIMEOUT.matcher(timeout.trim());
+        if (!m.matches()) return REQUESTED_TIMEOUT_SECONDS;
+        return m.group(1).equalsIgnoreCase("infinite") ? REQUESTED_TIMEOUT_SECONDS : Long.parseLong(m.group(1));
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            InetAddress from = ex.getRemoteAddress().getAddress();
+            String who = from.getHostAddress();
+            if (!"NOTIFY".equals(ex.getRequestMethod()) || !callbackPath.equals(ex.getRequestURI().getPath())) {
+                LOG.warn("GENA: refused {} {} from {}: not an event for this agent", printable(ex.getRequestMethod()),
+                        printable(ex.getRequestURI().getPath()), who);
+                ex.sendResponseHeaders(404, -1);
+                return;
+            }
+            if (!from.equals(router)) {
+                LOG.warn("GENA: refused a NOTIFY from {}: events are accepted only from the router {}", who,
+                        router.getHostAddress());
+                ex.sendResponseHeaders(412, -1);
+                return;
+            }
+            String notifySid = ex.getRequestHeaders().getFirst("SID");
+            String current = sid;
+            if (current == null || !current.equals(notifySid)) {
+                if (subscribing || current == null) {
+                    ex.sendResponseHeaders(200, -1); // the initial event can overtake the SUBSCRIBE answer
+                    return;
+                }
+                LOG.warn("GENA: refused a NOTIFY with SID {} (current {})", printable(String.valueOf(notifySid)), current);
+                ex.sendResponseHeaders(412, -1);
+                return;
+            }
+            byte[] body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = in.readNBytes(MAX_NOTIFY_BYTES + 1);
+            }
+            if (body.length > MAX_NOTIFY_BYTES) {
+                LOG.warn("GENA: refused a NOTIFY over {} bytes from {}", MAX_NOTIFY_BYTES, who);
+                ex.sendResponseHeaders(413, -1);
+                return;
+            }
+            Map<String, String> vars;
+            try {
+                vars = properties(body);
+            } catch (SAXException e) {
+                LOG.warn("GENA: refused a NOTIFY from {}: not acceptable XML ({})", who, e.getMessage());
+                ex.sendResponseHeaders(400, -1);
+                return;
+            }
+            ex.sendResponseHeaders(200, -1);
+            LOG.debug("GENA: event {}", vars);
+            listener.onEvent(vars);
+        } catch (RuntimeException e) {
+            LOG.warn("GENA: listener failed", e);
+        }
+    }
+
+    /** The {@code <e:property>} children of a GENA propertyset, by local name. */
+    static Map<String, String> properties(byte[] xml) throws SAXException {
+        Map<String, String> out = new LinkedHashMap<>();
+        SafeXml.parse(xml, new DefaultHandler() {
+            private int depth;
+            private String name;
+            private final StringBuilder text = new StringBuilder();
+
+            @Override
+            public void startElement(String uri, String localName, String qName, Attributes atts) {
+                depth++;
+                if (depth == 3) {
+                    name = localName;
+                    text.setLength(0);
+                }
+            }
+
+            @Override
+            public void characters(char[] ch, int start, int length) {
+                if (depth == 3 && text.length() < 4096) text.append(ch, start, length);
+            }
+
+            @Override
+            public void endElement(String uri, String localName, String qName) {
+                if (depth == 3 && name != null) out.put(name, text.toString().trim());
+                depth--;
+            }
+        });
+        return out;
+    }
+
+    private static String printable(String s) {
+        String t = s.replaceAll("[^\\x20-\\x7e]", "?");
+        return t.length() > 80 ? t.substring(0, 80) + "…" : t;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        String current = sid;
+        sid = null;
+        if (current != null) {
+            try (okhttp3.Response r = RouterHttp.CLIENT.newCall(new Request.Builder().url(eventUrl)
+                    .method("UNSUBSCRIBE", null).header("SID", current).build()).execute()) {
+                LOG.debug("GENA: unsubscribed ({})", r.code());
+            } catch (IOException e) {
+                LOG.debug("GENA: unsubscribe failed: {}", e.getMessage());
+            }
+        }
+        server.stop(0);
+        timer.shutdownNow();
+    }
+}
