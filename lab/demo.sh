@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 keep=0; [ "${1:-}" = "--keep" ] && keep=1
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (it builds network namespaces)" >&2; exit 1; }
 
-ms() { echo $(( $(date +%s%N) / 1000000 )); }
+ms() { local us=${EPOCHREALTIME/./}; echo $(( us / 1000 )); }
 secs() { local d=$(( $(ms) - $1 )); printf '%d.%02d' $((d / 1000)) $((d % 1000 / 10)); }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 LAB_DIR=${WAN_AGENT_LAB_DIR:-/run/wan-agent-lab}

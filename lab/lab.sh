@@ -240,6 +240,9 @@ cmd_wan_change() {
   fi
   [ "$new" != "$old" ] || { echo "$new"; return 0; }
   [ -n "$old" ] && ip -n rtr addr del "$old/24" dev rwan
+  # for benchmarks: the moment just before the new address is added, in epoch milliseconds (an upper bound
+  # on what follows: it includes starting `ip`)
+  [ -n "${LAB_STAMP_FILE:-}" ] && { local us=${EPOCHREALTIME/./}; echo $(( us / 1000 )) > "$LAB_STAMP_FILE"; }
   ip -n rtr addr add "$new/24" dev rwan
   ip -n rtr route replace default via $WAN_GW
   echo "$new"

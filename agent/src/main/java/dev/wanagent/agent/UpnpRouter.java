@@ -84,8 +84,9 @@ final class UpnpRouter implements WanSource, AutoCloseable {
         String ip = v.get("ExternalIPAddress");
         if (ip != null) {
             if (ip.isBlank() || ip.equals("0.0.0.0")) {
-                LOG.info("router event: no WAN address (ConnectionStatus {}); waiting for the next one",
-                        v.getOrDefault("ConnectionStatus", "?"));
+                // nothing to publish; the pass sees the link down and looks again within seconds
+                trigger.accept("router event: no WAN address (ConnectionStatus "
+                        + v.getOrDefault("ConnectionStatus", "?") + ")");
             } else {
                 trigger.accept("router event: ExternalIPAddress " + ip);
             }

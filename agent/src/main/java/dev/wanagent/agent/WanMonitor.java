@@ -1,5 +1,6 @@
 package dev.wanagent.agent;
 
+import dev.wanagent.ddns.PublicAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +42,11 @@ final class WanMonitor {
     private final Duration pollInterval;
     private final Clock clock;
     private final BlockingQueue<String> triggers = new LinkedBlockingQueue<>();
+    static final Duration FIRST_RECHECK = Duration.ofSeconds(1);
+    static final Duration MAX_RECHECK = Duration.ofSeconds(30);
     private volatile boolean stopping;
     private String lastSourceProblem;
+    private Duration recheck = FIRST_RECHECK;
 
     WanMonitor(List<WanSource> sources, MappingReconciler reconciler, UpdateDispatcher dispatcher,
                Duration pollInterval, Clock clock) {
@@ -84,14 +88,15 @@ final class WanMonitor {
     void run() {
         LOG.info("running: {} source(s), poll every {}s", sources.size(), pollInterval.toSeconds());
         while (!stopping) {
+            PassResult last = null;
             try {
-                pass();
+                last = pass();
             } catch (RuntimeException e) {
                 LOG.error("pass failed unexpectedly", e);
             }
             Instant now = clock.instant();
             Instant next = Stream.of(Optional.of(now.plus(pollInterval)), reconciler.nextRenewal(),
-                            dispatcher.nextRetry())
+                            dispatcher.nextRetry(), wanDownRecheck(last, now))
                     .flatMap(Optional::stream).min(Instant::compareTo).orElseThrow();
             long waitMs = Math.max(100, Duration.between(now, next).toMillis());
             try {
@@ -107,6 +112,22 @@ final class WanMonitor {
             }
         }
         LOG.info("stopped");
+    }
+
+    /**
+     * While the router has no publishable WAN address (a PPPoE reconnect, a router restart), look again soon:
+     * 1 s, then 2, 4, ... up to 30 s, so that a missed or late router event costs seconds, not a poll interval.
+     */
+    Optional<Instant> wanDownRecheck(PassResult last, Instant now) {
+        boolean down = last == null || last.wanAddress().isEmpty()
+                || PublicAddress.whyNotPublic(last.wanAddress().get()).isPresent();
+        if (!down) {
+            recheck = FIRST_RECHECK;
+            return Optional.empty();
+        }
+        Instant at = now.plus(recheck);
+        recheck = recheck.multipliedBy(2).compareTo(MAX_RECHECK) > 0 ? MAX_RECHECK : recheck.multipliedBy(2);
+        return Optional.of(at);
     }
 
     /** Asks for a pass now (e.g. a router event). */
