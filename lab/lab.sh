@@ -14,6 +14,7 @@
 #   lab/lab.sh wan-ip                print the router's current WAN address
 #   lab/lab.sh wan-remove            remove the WAN address (link down); wan-change ADDR brings one back
 #   lab/lab.sh reboot-router         kill miniupnpd, flush its rules, start it again (all mappings lost)
+#   lab/lab.sh igd 1|2               restart miniupnpd as an IGD v1 or v2 device
 #   lab/lab.sh status                what is running
 set -euo pipefail
 
@@ -23,6 +24,7 @@ WAN_GW=$WAN_NET.1
 WAN_ADDR_DEFAULT=$WAN_NET.44
 LAN_RTR=192.168.77.1
 LAN_HOST=192.168.77.100
+LAN_EVIL=192.168.77.66
 UPNP_PORT=5000
 SNMP_COMMUNITY=wanlab
 SNMP_USER=wanread
@@ -34,7 +36,7 @@ TSIG_NAME=wan-agent-key
 die() { echo "lab: $*" >&2; exit 1; }
 need_root() { [ "$(id -u)" = 0 ] || die "must run as root (network namespaces)"; }
 
-PACKAGES="miniupnpd-nftables miniupnpc snmpd snmp bind9 bind9-dnsutils nftables natpmpc iproute2 procps"
+PACKAGES="miniupnpd-nftables miniupnpc snmpd snmp bind9 bind9-dnsutils nftables natpmpc iproute2 procps curl"
 
 cmd_install() {
   need_root
@@ -205,6 +207,8 @@ cmd_up() {
   ip -n rtr addr add $WAN_ADDR_DEFAULT/24 dev rwan; ip -n rtr link set rwan up
   ip -n rtr addr add $LAN_RTR/24 dev rlan; ip -n rtr link set rlan up
   ip -n lan addr add $LAN_HOST/24 dev hlan; ip -n lan link set hlan up
+  # a second address on the LAN side for the hostile-device tests (lab/HostileResponder.java)
+  ip -n lan addr add $LAN_EVIL/24 dev hlan
   ip -n rtr route add default via $WAN_GW
   ip -n lan route add default via $LAN_RTR
   ip -n rtr route add 239.0.0.0/8 dev rlan
@@ -262,6 +266,16 @@ cmd_reboot_router() {
   echo "lab: miniupnpd restarted (mappings lost)"
 }
 
+cmd_igd() { # switch the running router between IGD v1 and v2 (restarts miniupnpd: mappings lost)
+  need_root
+  case "${1:-}" in 1) write_miniupnpd_conf 1 ;; 2) write_miniupnpd_conf 0 ;; *) die "usage: lab/lab.sh igd 1|2" ;; esac
+  stop_daemon miniupnpd
+  nft_rules
+  rm -f "$LAB_DIR/miniupnpd.leases"
+  start_miniupnpd
+  echo "lab: miniupnpd is now IGD v$1"
+}
+
 cmd_status() {
   for d in miniupnpd snmpd named; do
     if is_running $d; then echo "$d: running"; else echo "$d: stopped"; fi
@@ -277,6 +291,7 @@ case "${1:-}" in
   wan-ip) current_wan ;;
   wan-remove) cmd_wan_remove ;;
   reboot-router) cmd_reboot_router ;;
+  igd) shift; cmd_igd "$@" ;;
   status) cmd_status ;;
   *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

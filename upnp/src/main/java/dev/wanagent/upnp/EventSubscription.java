@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
  */
 public final class EventSubscription implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventSubscription.class);
+    private final RepeatedWarnings warnings = new RepeatedWarnings();
     static final int REQUESTED_TIMEOUT_SECONDS = 1800;
     static final int MAX_NOTIFY_BYTES = 64 * 1024;
     private static final Duration RETRY = Duration.ofSeconds(3);
@@ -57,13 +58,13 @@ public final class EventSubscription implements AutoCloseable {
     private final String callbackPath;
     private final String callbackUrl;
     private final ScheduledExecutorService timer;
-    private volatile String sid;
+    volatile String sid;
     private volatile boolean subscribing;
     private volatile boolean closed;
     private boolean lost;
     private ScheduledFuture<?> next;
 
-    private EventSubscription(GatewayDescription.WanService service, InetAddress router, InetAddress localAddress,
+    EventSubscription(GatewayDescription.WanService service, InetAddress router, InetAddress localAddress,
                               int callbackPort, Listener listener) throws IOException {
         if (service.eventSubUrl() == null) {
             throw new UpnpException("the router's " + service.shortName() + " has no eventSubURL: it sends no events");
@@ -187,14 +188,14 @@ public final class EventSubscription implements AutoCloseable {
             InetAddress from = ex.getRemoteAddress().getAddress();
             String who = from.getHostAddress();
             if (!"NOTIFY".equals(ex.getRequestMethod()) || !callbackPath.equals(ex.getRequestURI().getPath())) {
-                LOG.warn("GENA: refused {} {} from {}: not an event for this agent", printable(ex.getRequestMethod()),
-                        printable(ex.getRequestURI().getPath()), who);
+                warnings.warn(LOG, who + " path", "GENA: refused {} {} from {}: not an event for this agent",
+                        printable(ex.getRequestMethod()), printable(ex.getRequestURI().getPath()), who);
                 ex.sendResponseHeaders(404, -1);
                 return;
             }
             if (!from.equals(router)) {
-                LOG.warn("GENA: refused a NOTIFY from {}: events are accepted only from the router {}", who,
-                        router.getHostAddress());
+                warnings.warn(LOG, who + " source", "GENA: refused a NOTIFY from {}: events are accepted only from"
+                        + " the router {}", who, router.getHostAddress());
                 ex.sendResponseHeaders(412, -1);
                 return;
             }
@@ -205,7 +206,8 @@ public final class EventSubscription implements AutoCloseable {
                     ex.sendResponseHeaders(200, -1); // the initial event can overtake the SUBSCRIBE answer
                     return;
                 }
-                LOG.warn("GENA: refused a NOTIFY with SID {} (current {})", printable(String.valueOf(notifySid)), current);
+                warnings.warn(LOG, "sid", "GENA: refused a NOTIFY with SID {} (current {})",
+                        printable(String.valueOf(notifySid)), current);
                 ex.sendResponseHeaders(412, -1);
                 return;
             }
@@ -214,7 +216,7 @@ public final class EventSubscription implements AutoCloseable {
                 body = in.readNBytes(MAX_NOTIFY_BYTES + 1);
             }
             if (body.length > MAX_NOTIFY_BYTES) {
-                LOG.warn("GENA: refused a NOTIFY over {} bytes from {}", MAX_NOTIFY_BYTES, who);
+                warnings.warn(LOG, who + " size", "GENA: refused a NOTIFY over {} bytes from {}", MAX_NOTIFY_BYTES, who);
                 ex.sendResponseHeaders(413, -1);
                 return;
             }
@@ -222,7 +224,8 @@ public final class EventSubscription implements AutoCloseable {
             try {
                 vars = properties(body);
             } catch (SAXException e) {
-                LOG.warn("GENA: refused a NOTIFY from {}: not acceptable XML ({})", who, e.getMessage());
+                warnings.warn(LOG, who + " xml", "GENA: refused a NOTIFY from {}: not acceptable XML ({})", who,
+                        e.getMessage());
                 ex.sendResponseHeaders(400, -1);
                 return;
             }

@@ -19,6 +19,7 @@ import java.util.Optional;
  */
 public final class InternetGateway {
     private static final Logger LOG = LoggerFactory.getLogger(InternetGateway.class);
+    private static final RepeatedWarnings WARNINGS = new RepeatedWarnings();
     private static final int MAX_TABLE_ENTRIES = 1024;
 
     private final GatewayDescription description;
@@ -88,8 +89,8 @@ public final class InternetGateway {
         UpnpException last = null;
         for (SsdpDiscovery.Response r : answers) {
             if (!r.responder().equals(gateway)) {
-                LOG.warn("UPnP: ignored the IGD at {} ({}): it is not the default gateway {}",
-                        r.responder().getHostAddress(), r.location(), gateway.getHostAddress());
+                WARNINGS.warn(LOG, r.location().toString(), "UPnP: ignored the IGD at {} ({}): it is not the default"
+                        + " gateway {}", r.responder().getHostAddress(), r.location(), gateway.getHostAddress());
                 continue;
             }
             try {

@@ -27,6 +27,7 @@ import java.util.Optional;
  */
 public final class SsdpDiscovery {
     private static final Logger LOG = LoggerFactory.getLogger(SsdpDiscovery.class);
+    private static final RepeatedWarnings WARNINGS = new RepeatedWarnings();
     private static final InetSocketAddress SSDP = new InetSocketAddress("239.255.255.250", 1900);
     static final List<String> SEARCH_TARGETS = List.of(
             "urn:schemas-upnp-org:device:InternetGatewayDevice:2",
@@ -42,9 +43,12 @@ public final class SsdpDiscovery {
     private SsdpDiscovery() {
     }
 
+    /** Answers keep being read at least this long, so that other devices answering are seen (and logged). */
+    static final Duration MIN_WAIT = Duration.ofMillis(300);
+
     /**
-     * Searches for IGDs and returns the acceptable answers in arrival order, one per LOCATION. Returns as soon as
-     * {@code stopWhenFrom} has answered (when given), else after {@code wait}.
+     * Searches for IGDs and returns the acceptable answers in arrival order, one per LOCATION. Returns once
+     * {@code stopWhenFrom} has answered and {@link #MIN_WAIT} has passed (when given), else after {@code wait}.
      */
     public static List<Response> search(InetAddress localAddress, Duration wait, Optional<InetAddress> stopWhenFrom)
             throws IOException {
@@ -63,23 +67,25 @@ public final class SsdpDiscovery {
                         + "USER-AGENT: Linux/1 UPnP/1.1 wan-agent/1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
                 socket.send(new DatagramPacket(msg, msg.length, SSDP));
             }
-            long deadline = System.nanoTime() + wait.toNanos();
+            long start = System.nanoTime();
+            boolean heardFromTarget = false;
             byte[] buf = new byte[2048];
             while (true) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
+                long stopAt = start + (heardFromTarget ? Math.min(wait.toNanos(), MIN_WAIT.toNanos()) : wait.toNanos());
+                long left = (stopAt - System.nanoTime()) / 1_000_000;
                 if (left <= 0) break;
-                socket.setSoTimeout((int) Math.max(1, left));
+                socket.setSoTimeout((int) left);
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
                 try {
                     socket.receive(p);
                 } catch (SocketTimeoutException e) {
-                    break;
+                    continue; // the loop ends at stopAt
                 }
                 String text = new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1);
                 Optional<Response> r = accept(p.getAddress(), text);
                 if (r.isEmpty()) continue;
                 if (found.stream().noneMatch(f -> f.location().equals(r.get().location()))) found.add(r.get());
-                if (stopWhenFrom.isPresent() && stopWhenFrom.get().equals(p.getAddress())) break;
+                if (stopWhenFrom.isPresent() && stopWhenFrom.get().equals(p.getAddress())) heardFromTarget = true;
             }
         }
         return found;
@@ -89,27 +95,28 @@ public final class SsdpDiscovery {
     static Optional<Response> accept(InetAddress from, String text) {
         String who = from.getHostAddress();
         if (!text.startsWith("HTTP/1.1 200") && !text.startsWith("HTTP/1.0 200")) {
-            LOG.warn("SSDP: ignored a reply from {} that is not an HTTP 200 search answer", who);
+            WARNINGS.warn(LOG, who + " not200", "SSDP: ignored a reply from {} that is not an HTTP 200 search answer", who);
             return Optional.empty();
         }
         String location = header(text, "LOCATION");
         String st = header(text, "ST");
         if (location == null) {
-            LOG.warn("SSDP: ignored a reply from {} without LOCATION", who);
+            WARNINGS.warn(LOG, who + " nolocation", "SSDP: ignored a reply from {} without LOCATION", who);
             return Optional.empty();
         }
         if (!(from.isSiteLocalAddress() || from.isLinkLocalAddress())) {
-            LOG.warn("SSDP: refused a reply from {}: not a private LAN address", who);
+            WARNINGS.warn(LOG, who + " public", "SSDP: refused a reply from {}: not a private LAN address", who);
             return Optional.empty();
         }
         HttpUrl url = HttpUrl.parse(location);
         if (url == null || !location.toLowerCase(Locale.ROOT).startsWith("http://")) {
-            LOG.warn("SSDP: refused LOCATION '{}' from {}: only http:// on the responder itself is accepted",
-                    printable(location), who);
+            WARNINGS.warn(LOG, who + " " + location, "SSDP: refused LOCATION '{}' from {}: only http:// on the"
+                    + " responder itself is accepted", printable(location), who);
             return Optional.empty();
         }
         if (!url.host().equals(who)) {
-            LOG.warn("SSDP: refused LOCATION '{}' from {}: it points at another host", printable(location), who);
+            WARNINGS.warn(LOG, who + " " + location, "SSDP: refused LOCATION '{}' from {}: it points at another host",
+                    printable(location), who);
             return Optional.empty();
         }
         return Optional.of(new Response(from, url, st == null ? "" : st, String.valueOf(header(text, "SERVER"))));
