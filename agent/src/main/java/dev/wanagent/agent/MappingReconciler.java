@@ -91,7 +91,14 @@ final class MappingReconciler {
             }
             LOG.warn("mapping {}: taking external port {}/{} over from {} (force: true)", m.name(), m.externalPort(),
                     m.protocol(), holder);
-            gateway.deletePortMapping(m.externalPort(), m.protocol());
+            try {
+                gateway.deletePortMapping(m.externalPort(), m.protocol());
+            } catch (UpnpException e) {
+                if (!e.is(UpnpException.ACTION_NOT_AUTHORIZED)) throw e;
+                return problem(m, "force: the router refused to hand external port " + m.externalPort() + "/"
+                        + m.protocol() + " over from " + holder + " (606 ActionNotAuthorized: in secure mode only the"
+                        + " owner may delete a mapping)");
+            }
             existing = Optional.empty();
         }
         Instant now = clock.instant();

@@ -5,12 +5,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,90 +25,49 @@ class AgentLabIT {
         Lab.require();
         Lab.lab("wan-change", Lab.DEFAULT_WAN);
         Lab.lab("reboot-router"); // no mappings left from an earlier test
-        env = Map.of("DYN_PASSWORD", FakeProvider.PASSWORD, "SNMP_COMMUNITY", "wanlab");
+        env = Lab.AGENT_ENV;
     }
 
     private String config(String pollInterval, int leaseSeconds, String upnpExtra) {
-        return """
-                router:
-                  upnp:
-                    enabled: true
-                %s
-                  snmp:
-                    enabled: true
-                    host: 192.168.77.1
-                    community: ${SNMP_COMMUNITY}
-                pollInterval: %s
-                mappings:
-                  - name: web
-                    externalPort: 8080
-                    internalPort: 80
-                    protocol: TCP
-                    internalClient: auto
-                    leaseSeconds: %d
-                  - name: rdp
-                    externalPort: 3389
-                    internalPort: 3389
-                    protocol: TCP
-                providers:
-                  - type: dyndns2
-                    server: %s
-                    allowPlainHttp: true
-                    username: %s
-                    password: ${DYN_PASSWORD}
-                    hostnames: [home.example.net]
-                stateDir: %s
-                """.formatted(upnpExtra, pollInterval, leaseSeconds, FakeProvider.URL, FakeProvider.USER,
-                dir.resolve("state"));
+        return Lab.agentConfig(dir.resolve("state"), pollInterval, leaseSeconds, upnpExtra);
     }
 
     private static boolean hasMappings(String table) {
-        return table.contains("8080->" + Lab.LAN_HOST + ":80 ") && table.contains("3389->" + Lab.LAN_HOST + ":3389 ");
+        return Lab.hasMappings(table);
     }
 
     private static String upnpc() {
-        try {
-            return Lab.upnpcList();
-        } catch (IOException e) {
-            return "";
-        }
+        return Lab.upnpcListOrEmpty();
     }
 
     @Test
     void runKeepsMappingsAndDnsFollowsTheWanAddress() throws Exception {
         Path cfg = Lab.writeConfig(dir, config("2s", 3600, ""));
-        Path log = dir.resolve("agent.log");
-        try (FakeProvider provider = new FakeProvider(dir)) {
-            ProcessBuilder pb = new ProcessBuilder(Lab.javaBin(), "-jar", Lab.JAR.toString(), "run", "-c", cfg.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().putAll(env);
-            Process agent = pb.start();
-            try {
-                Duration mapped = Lab.await("8080 and 3389 on the router", Duration.ofSeconds(10),
-                        () -> hasMappings(upnpc()));
-                System.out.println("lab: mappings visible with upnpc -l " + mapped.toMillis() + " ms after start");
-                Lab.await("the provider to receive " + Lab.DEFAULT_WAN, Duration.ofSeconds(10),
-                        () -> provider.received("home.example.net", Lab.DEFAULT_WAN));
-                // the update came through the router's NAT, from the WAN address it reports
-                assertTrue(provider.updates().get(0).endsWith(" " + Lab.DEFAULT_WAN), provider.updates().toString());
+        try (FakeProvider provider = new FakeProvider(dir);
+             RunningAgent agent = new RunningAgent(cfg, dir.resolve("agent.log"), env)) {
+            Duration mapped = Lab.await("8080 and 3389 on the router", Duration.ofSeconds(10),
+                    () -> hasMappings(upnpc()));
+            System.out.println("lab: mappings visible with upnpc -l " + mapped.toMillis() + " ms after start");
+            Lab.await("the provider to receive " + Lab.DEFAULT_WAN, Duration.ofSeconds(10),
+                    () -> provider.received("home.example.net", Lab.DEFAULT_WAN));
+            // the update came through the router's NAT, from the WAN address it reports
+            assertTrue(provider.updates().get(0).endsWith(" " + Lab.DEFAULT_WAN), provider.updates().toString());
 
-                String next = Lab.lab("wan-change").trim();
-                Duration followed = Lab.await("the provider to receive " + next, Duration.ofSeconds(10),
-                        () -> provider.received("home.example.net", next));
-                System.out.println("lab: DNS followed a WAN change in " + followed.toMillis() + " ms (poll 2 s)");
-                assertEquals(2, provider.updates().size(), "one update per address, no resends: " + provider.updates());
+            String next = Lab.lab("wan-change").trim();
+            Duration followed = Lab.await("the provider to receive " + next, Duration.ofSeconds(10),
+                    () -> provider.received("home.example.net", next));
+            System.out.println("lab: DNS followed a WAN change in " + followed.toMillis() + " ms");
+            assertEquals(2, provider.updates().size(), "one update per address, no resends: " + provider.updates());
 
-                Lab.lab("reboot-router");
-                Duration back = Lab.await("mappings back after a router reboot", Duration.ofSeconds(10),
-                        () -> hasMappings(upnpc()));
-                System.out.println("lab: mappings back " + back.toMillis() + " ms after the router restarted (poll 2 s)");
-            } finally {
-                long t0 = System.nanoTime();
-                agent.destroy(); // SIGTERM
-                assertTrue(agent.waitFor(5, TimeUnit.SECONDS), "the agent stops within 5 s of SIGTERM");
-                System.out.println("lab: agent stopped " + (System.nanoTime() - t0) / 1_000_000 + " ms after SIGTERM");
-            }
-            String output = Files.readString(log);
+            Lab.lab("reboot-router");
+            Duration back = Lab.await("mappings back after a router reboot", Duration.ofSeconds(10),
+                    () -> hasMappings(upnpc()));
+            System.out.println("lab: mappings back " + back.toMillis() + " ms after the router restarted");
+
+            long stopped = agent.stop();
+            assertTrue(stopped >= 0, "the agent stops within 5 s of SIGTERM");
+            System.out.println("lab: agent stopped " + stopped + " ms after SIGTERM");
+            String output = agent.log();
             assertTrue(output.contains("mapping web: created TCP 8080 -> 192.168.77.100:80"), output);
             assertTrue(output.contains("WanMonitor - stopped"), output);
             assertFalse(output.contains(FakeProvider.PASSWORD), "no secret in the logs");
@@ -120,25 +77,17 @@ class AgentLabIT {
 
     @Test
     void shortLeasesAreRenewedBeforeTheyRunOut() throws Exception {
-        Path cfg = Lab.writeConfig(dir, config("1h", 4, ""));
-        Path log = dir.resolve("agent.log");
-        ProcessBuilder pb = new ProcessBuilder(Lab.javaBin(), "-jar", Lab.JAR.toString(), "run", "-c", cfg.toString(),
-                "-v").redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        Process agent = pb.start();
-        try {
+        Path cfg = Lab.writeConfig(dir, config("1h", 4, "    events: false"));
+        try (RunningAgent agent = new RunningAgent(cfg, dir.resolve("agent.log"), env, "-v")) {
             Lab.await("the 4 s mapping", Duration.ofSeconds(10), () -> upnpc().contains("8080->" + Lab.LAN_HOST));
-            // with a 4 s lease and no renewal the mapping is gone after 4 s; poll is 1 h, so only renewal keeps it
+            // with a 4 s lease and no renewal the mapping is gone after 4 s; poll is 1 h and events are off, so
+            // only renewal keeps it
             long end = System.nanoTime() + Duration.ofSeconds(9).toNanos();
             while (System.nanoTime() < end) {
-                assertTrue(upnpc().contains("8080->" + Lab.LAN_HOST), "mapping lost: lease not renewed\n"
-                        + Files.readString(log));
+                assertTrue(upnpc().contains("8080->" + Lab.LAN_HOST), "mapping lost: lease not renewed\n" + agent.log());
                 Thread.sleep(500);
             }
-            assertTrue(Files.readString(log).contains("mapping web: renewed"), Files.readString(log));
-        } finally {
-            agent.destroy();
-            agent.waitFor(5, TimeUnit.SECONDS);
+            assertTrue(agent.logContains("mapping web: renewed"), agent.log());
         }
     }
 

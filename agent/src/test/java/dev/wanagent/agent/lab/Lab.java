@@ -127,6 +127,57 @@ public final class Lab {
         throw new AssertionError("timed out after " + timeout + " waiting for " + what);
     }
 
+    /** The lab tests' agent config: UPnP + SNMP sources, web 8080→80 and rdp 3389, the fake dyndns2 provider. */
+    public static String agentConfig(Path stateDir, String pollInterval, int leaseSeconds, String upnpExtra) {
+        return """
+                router:
+                  upnp:
+                    enabled: true
+                %s
+                  snmp:
+                    enabled: true
+                    host: 192.168.77.1
+                    community: ${SNMP_COMMUNITY}
+                pollInterval: %s
+                mappings:
+                  - name: web
+                    externalPort: 8080
+                    internalPort: 80
+                    protocol: TCP
+                    internalClient: auto
+                    leaseSeconds: %d
+                  - name: rdp
+                    externalPort: 3389
+                    internalPort: 3389
+                    protocol: TCP
+                providers:
+                  - type: dyndns2
+                    server: %s
+                    allowPlainHttp: true
+                    username: %s
+                    password: ${DYN_PASSWORD}
+                    hostnames: [home.example.net]
+                stateDir: %s
+                """.formatted(upnpExtra, pollInterval, leaseSeconds, FakeProvider.URL, FakeProvider.USER, stateDir);
+    }
+
+    /** The environment {@link #agentConfig} needs. */
+    public static final Map<String, String> AGENT_ENV = Map.of("DYN_PASSWORD", FakeProvider.PASSWORD,
+            "SNMP_COMMUNITY", "wanlab");
+
+    /** Both configured mappings point at this host. */
+    public static boolean hasMappings(String table) {
+        return table.contains("8080->" + LAN_HOST + ":80 ") && table.contains("3389->" + LAN_HOST + ":3389 ");
+    }
+
+    public static String upnpcListOrEmpty() {
+        try {
+            return upnpcList();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     public static Path writeConfig(Path dir, String yaml) throws IOException {
         Path f = dir.resolve("wan-agent.yaml");
         Files.writeString(f, yaml, StandardCharsets.UTF_8);

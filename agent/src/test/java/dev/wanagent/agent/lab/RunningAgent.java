@@ -1,0 +1,53 @@
+package dev.wanagent.agent.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** {@code java -jar wan-agent.jar run -c CONFIG} in the background, its log in a file; closing sends SIGTERM. */
+public final class RunningAgent implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+    private long stopMillis = -1;
+
+    public RunningAgent(Path config, Path log, Map<String, String> env, String... extra) throws IOException {
+        this.log = log;
+        List<String> cmd = new ArrayList<>(List.of(Lab.javaBin(), "-jar", Lab.JAR.toString(), "run", "-c",
+                config.toString()));
+        cmd.addAll(List.of(extra));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        process = pb.start();
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    public boolean logContains(String text) {
+        return log().contains(text);
+    }
+
+    /** SIGTERM, then wait up to 5 s; returns how long the agent took to exit, or -1 if it did not. */
+    public long stop() throws InterruptedException {
+        if (stopMillis >= 0 || !process.isAlive()) return Math.max(stopMillis, 0);
+        long t0 = System.nanoTime();
+        process.destroy();
+        stopMillis = process.waitFor(5, TimeUnit.SECONDS) ? (System.nanoTime() - t0) / 1_000_000 : -1;
+        if (stopMillis < 0) process.destroyForcibly();
+        return stopMillis;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}
