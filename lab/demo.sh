@@ -67,7 +67,7 @@ changed=$(ms)
 new=$(lab/lab.sh wan-change)
 echo "router WAN: $wan -> $new"
 wait_dns home.wan-agent.test "$new" || { echo "demo: the provider never got $new" >&2; exit 1; }
-step "DNS followed the change in $(secs "$changed") s (this slice polls every 5 s; router events come with issue B)"
+step "DNS followed the change in $(secs "$changed") s (router event; the 5 s poll is only the safety net)"
 grep dyndns2: "$LAB_DIR/dyndns2.out" | tail -n 2
 
 step "stopping the agent (SIGTERM)"
