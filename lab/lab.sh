@@ -153,6 +153,16 @@ agentAddress udp:$LAN_RTR:161
 rocommunity $SNMP_COMMUNITY 192.168.77.0/24
 createUser $SNMP_USER SHA "$SNMP_AUTH" AES "$SNMP_PRIV"
 rouser $SNMP_USER authPriv
+# SHA-256 / AES-256, and an authNoPriv user
+createUser wanread256 SHA-256 "authpass256" AES-256 "privpass256"
+rouser wanread256 authPriv
+createUser wanauth SHA "authonly123"
+rouser wanauth authNoPriv
+# a router without ipAddressTable and inetCidrRouteTable (like OpenWrt's net-snmp build): community wanlabold
+view legacy included .1
+view legacy excluded .1.3.6.1.2.1.4.34
+view legacy excluded .1.3.6.1.2.1.4.24
+rocommunity wanlabold 192.168.77.0/24 -V legacy
 CONF
   mkdir -p "$LAB_DIR/snmp-persist"
   nsx rtr setsid snmpd -f -Lo -C -c "$LAB_DIR/snmpd.conf" -p "$LAB_DIR/snmpd.pid" \

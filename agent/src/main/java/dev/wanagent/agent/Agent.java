@@ -16,6 +16,7 @@ import java.util.Optional;
 final class Agent implements AutoCloseable {
     final AgentConfig config;
     final Optional<UpnpRouter> upnp;
+    final Optional<SnmpWanSource> snmp;
     final List<WanSource> sources;
     final MappingReconciler reconciler;
     final UpdateDispatcher dispatcher;
@@ -26,9 +27,11 @@ final class Agent implements AutoCloseable {
         this.config = config;
         this.upnp = config.router().upnp().enabled() ? Optional.of(new UpnpRouter(config.router().upnp()))
                 : Optional.empty();
+        this.snmp = config.router().snmp().enabled() ? Optional.of(new SnmpWanSource(config.router().snmp()))
+                : Optional.empty();
         List<WanSource> s = new ArrayList<>();
         upnp.ifPresent(s::add);
-        if (config.router().snmp().enabled()) s.add(new SnmpWanSource(config.router().snmp()));
+        snmp.ifPresent(s::add);
         this.sources = List.copyOf(s);
         this.reconciler = new MappingReconciler(config.mappings(), upnp.orElse(null), clock);
         this.http = ProviderHttp.newClient();
@@ -45,6 +48,7 @@ final class Agent implements AutoCloseable {
     @Override
     public void close() {
         upnp.ifPresent(UpnpRouter::close);
+        snmp.ifPresent(SnmpWanSource::close);
         dispatcher.close();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();

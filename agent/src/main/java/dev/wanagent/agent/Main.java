@@ -196,6 +196,7 @@ public final class Main {
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         agent.upnp.ifPresent(u -> u.enableEvents(agent.monitor::trigger));
+        agent.snmp.ifPresent(s -> s.enableTraps(agent.monitor::trigger));
         agent.monitor.run();
         if (agent.config.removeMappingsOnExit()) agent.reconciler.removeAll();
         return OK;

@@ -4,14 +4,30 @@ import dev.wanagent.config.Secret;
 import dev.wanagent.config.SnmpConfig;
 import dev.wanagent.snmp.SnmpRouter;
 import dev.wanagent.snmp.SnmpTarget;
+import dev.wanagent.snmp.SnmpTrapListener;
+import dev.wanagent.upnp.DefaultGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
-/** The WAN address over SNMP. Each read opens a session and looks the WAN interface up again (PPPoE ifIndex moves). */
-final class SnmpWanSource implements WanSource {
+/**
+ * The WAN address over SNMP. Each read opens a session and looks the WAN interface up again (PPPoE ifIndex moves).
+ * With {@code trapPort}, the router's linkUp/linkDown traps trigger a read at once ({@code run} only).
+ */
+final class SnmpWanSource implements WanSource, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SnmpWanSource.class);
     private final SnmpConfig config;
+    /** Re-reads after a trap: routers refresh their SNMP tables with a delay (net-snmp caches ipAddressTable ~30 s). */
+    static final int[] FOLLOW_UP_SECONDS = {2, 5, 10, 15, 20, 25, 30, 35, 45, 60};
+    private SnmpTrapListener traps;
+    private ScheduledExecutorService followUps;
 
     SnmpWanSource(SnmpConfig config) {
         this.config = config;
@@ -29,6 +45,41 @@ final class SnmpWanSource implements WanSource {
                         ? SnmpTarget.Priv.AES256 : SnmpTarget.Priv.AES128),
                 config.privPassphrase().map(Secret::reveal).orElse(""),
                 config.timeout().toMillis(), config.retries());
+    }
+
+    /** Starts the trap listener when {@code trapPort} is configured; traps call {@code trigger}. */
+    void enableTraps(Consumer<String> trigger) {
+        if (config.trapPort().isEmpty()) return;
+        followUps = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "snmp-trap-follow-up");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            InetAddress router = InetAddress.getByName(config.host()); // validated: an IP literal
+            traps = SnmpTrapListener.start(DefaultGateway.localAddressTowards(router), config.trapPort().get(), router,
+                    config.community().map(Secret::reveal).orElse(""), kind -> {
+                        trigger.accept("snmp trap " + kind + " from " + config.host());
+                        for (int s : FOLLOW_UP_SECONDS) {
+                            followUps.schedule(() -> trigger.accept("snmp trap " + kind + ": read again after " + s
+                                    + " s (router tables lag)"), s, TimeUnit.SECONDS);
+                        }
+                    });
+        } catch (IOException e) {
+            LOG.warn("SNMP: cannot listen for traps on port {} ({}); polling only", config.trapPort().get(),
+                    e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (followUps != null) followUps.shutdownNow();
+        if (traps == null) return;
+        try {
+            traps.close();
+        } catch (IOException e) {
+            LOG.debug("closing the trap listener: {}", e.getMessage());
+        }
     }
 
     @Override

@@ -173,9 +173,17 @@ public final class ConfigLoader {
         Duration timeout = s.string("timeout").map(t -> duration(s, "timeout", t, Duration.ofMillis(100)))
                 .orElse(SnmpConfig.DEFAULT_TIMEOUT);
         int retries = s.integer("retries", 0, 10, "a retry count (0-10)").orElse(SnmpConfig.DEFAULT_RETRIES);
+        Optional<Integer> trapPort = s.integer("trapPort", 1, 65535, "a port (1-65535)");
         s.rejectUnknownKeys();
+        if (trapPort.isPresent() && community.isEmpty()) {
+            s.problem("trapPort", "traps are checked against router.snmp.community: set it (v2c traps)");
+        }
         if (enabled) {
             if (host.isBlank()) s.problem("host", "is required when SNMP is enabled (the router's LAN address)");
+            else if (ipv4(host).isEmpty() && !host.matches("[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*")) {
+                s.problem("host", "\"" + host + "\" is not an IP address (the router's LAN address; names are not"
+                        + " looked up)");
+            }
             if (version == SnmpConfig.Version.V2C && community.isEmpty()) {
                 s.problem("community", "is required for SNMP v2c");
             }
@@ -194,7 +202,7 @@ public final class ConfigLoader {
         privPass.filter(p -> p.reveal().length() < 8)
                 .ifPresent(p -> s.problem("privPassphrase", "is shorter than 8 characters (SNMP v3 requires at least 8)"));
         return new SnmpConfig(enabled, host, port, version, community, user, auth, authPass, priv, privPass,
-                wanInterface, timeout, retries);
+                wanInterface, timeout, retries, trapPort);
     }
 
     private static String norm(String v) {

@@ -8,6 +8,7 @@ import java.util.Optional;
  *
  * @param version      v2c or v3
  * @param wanInterface ifName or ifDescr of the WAN interface; empty = the default route's interface
+ * @param trapPort     UDP port for the router's linkUp/linkDown traps (v2c, checked against community)
  */
 public record SnmpConfig(
         boolean enabled,
@@ -22,7 +23,8 @@ public record SnmpConfig(
         Optional<Secret> privPassphrase,
         Optional<String> wanInterface,
         Duration timeout,
-        int retries) {
+        int retries,
+        Optional<Integer> trapPort) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1500);
     public static final int DEFAULT_RETRIES = 1;
@@ -35,6 +37,6 @@ public record SnmpConfig(
 
     public static SnmpConfig disabled() {
         return new SnmpConfig(false, "", 161, Version.V2C, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), DEFAULT_TIMEOUT, DEFAULT_RETRIES);
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), DEFAULT_TIMEOUT, DEFAULT_RETRIES, Optional.empty());
     }
 }

@@ -3,6 +3,7 @@ package dev.wanagent.snmp;
 import org.snmp4j.CommunityTarget;
 import org.snmp4j.MessageDispatcherImpl;
 import org.snmp4j.PDU;
+import org.snmp4j.SNMP4JSettings;
 import org.snmp4j.ScopedPDU;
 import org.snmp4j.Snmp;
 import org.snmp4j.Target;
@@ -51,11 +52,23 @@ public final class SnmpRouter implements AutoCloseable {
     static final OID INET_CIDR_ROUTE_IF_INDEX = new OID("1.3.6.1.2.1.4.24.7.1.7");
     static final OID IP_ROUTE_IF_INDEX_DEFAULT = new OID("1.3.6.1.2.1.4.21.1.2.0.0.0.0");
     static final OID IP_ADDRESS_IF_INDEX = new OID("1.3.6.1.2.1.4.34.1.3");
+    static final OID IP_ADDRESS_TYPE = new OID("1.3.6.1.2.1.4.34.1.4");
+    static final OID IP_ADDRESS_STATUS = new OID("1.3.6.1.2.1.4.34.1.7");
+    private static final int UNICAST = 1;
+    private static final int PREFERRED = 1;
     static final OID IP_ADDR_IF_INDEX = new OID("1.3.6.1.2.1.4.20.1.2");
 
     private final SnmpTarget target;
     private final Snmp snmp;
     private final Target<Address> snmpTarget;
+
+    static {
+        // net-snmp answers a wrong v3 passphrase or an unknown user with an unauthenticated Report
+        // (usmStatsWrongDigests, usmStatsUnknownUserNames). SNMP4J's standard strategy drops such reports and the
+        // request times out; accepting them turns the time-out into a clear error. A report carries no data, so a
+        // forged one can only cause an error message.
+        SNMP4JSettings.setReportSecurityLevelStrategy(SNMP4JSettings.ReportSecurityLevelStrategy.noAuthNoPrivIfNeeded);
+    }
 
     public SnmpRouter(SnmpTarget target) throws IOException {
         this.target = target;
@@ -114,12 +127,17 @@ public final class SnmpRouter implements AutoCloseable {
 
     /** The WAN interface's IPv4 address; {@code interfaceName} (ifName or ifDescr) when given, else the default route's. */
     public InetAddress wanAddress(Optional<String> interfaceName) throws IOException {
-        int ifIndex = interfaceName.isPresent() ? ifIndexByName(interfaceName.get()) : defaultRouteIfIndex();
-        List<InetAddress> addresses = ipv4Addresses(ifIndex);
-        if (addresses.isEmpty()) {
-            throw new SnmpException("the WAN interface (ifIndex " + ifIndex + ") has no IPv4 address");
+        WanAddresses a = wanAddresses(interfaceName);
+        if (a.ipv4().isEmpty()) {
+            throw new SnmpException("the WAN interface (ifIndex " + a.ifIndex() + ") has no IPv4 address");
         }
-        return addresses.get(0);
+        return a.ipv4().get(0);
+    }
+
+    /** The WAN interface's addresses: IPv4, and global IPv6 (no link-local, no ULA). */
+    public WanAddresses wanAddresses(Optional<String> interfaceName) throws IOException {
+        int ifIndex = interfaceName.isPresent() ? ifIndexByName(interfaceName.get()) : defaultRouteIfIndex();
+        return addresses(ifIndex);
     }
 
     /** ifIndex of the interface the default route leaves by. */
@@ -151,38 +169,58 @@ public final class SnmpRouter implements AutoCloseable {
         throw new SnmpException("the router has no interface named '" + name + "' (ifName or ifDescr)");
     }
 
-    /** IPv4 addresses of {@code ifIndex}: ipAddressTable, else ipAddrTable. */
-    public List<InetAddress> ipv4Addresses(int ifIndex) throws IOException {
-        List<InetAddress> out = new ArrayList<>();
+    /**
+     * Addresses of {@code ifIndex}: from ipAddressTable (unicast, preferred; IPv6 without link-local and ULA), else
+     * IPv4 from ipAddrTable (routers without ipAddressTable, such as OpenWrt's net-snmp build).
+     */
+    public WanAddresses addresses(int ifIndex) throws IOException {
+        List<InetAddress> v4 = new ArrayList<>();
+        List<InetAddress> v6 = new ArrayList<>();
         int base = IP_ADDRESS_IF_INDEX.size();
-        for (Map.Entry<OID, Variable> e : walk(IP_ADDRESS_IF_INDEX).entrySet()) {
-            int[] idx = e.getKey().getValue();
-            if (idx.length == base + 6 && idx[base] == 1 && idx[base + 1] == 4
-                    && integer(e.getKey(), e.getValue()) == ifIndex) {
-                out.add(address(idx, base + 2));
+        Map<OID, Variable> ifIndexes = walk(IP_ADDRESS_IF_INDEX);
+        if (!ifIndexes.isEmpty()) {
+            Map<OID, Variable> types = walk(IP_ADDRESS_TYPE);
+            Map<OID, Variable> statuses = walk(IP_ADDRESS_STATUS);
+            for (Map.Entry<OID, Variable> e : ifIndexes.entrySet()) {
+                if (integer(e.getKey(), e.getValue()) != ifIndex) continue;
+                OID index = new OID(e.getKey().getValue(), base, e.getKey().size() - base);
+                Variable type = types.get(new OID(IP_ADDRESS_TYPE).append(index));
+                Variable status = statuses.get(new OID(IP_ADDRESS_STATUS).append(index));
+                if (type != null && integer(IP_ADDRESS_TYPE, type) != UNICAST) continue;
+                if (status != null && integer(IP_ADDRESS_STATUS, status) != PREFERRED) continue;
+                int[] idx = index.getValue();
+                if (idx.length == 6 && idx[0] == 1 && idx[1] == 4) {
+                    v4.add(address(idx, 2, 4));
+                } else if (idx.length == 18 && idx[0] == 2 && idx[1] == 16) {
+                    InetAddress a = address(idx, 2, 16);
+                    if (!a.isLinkLocalAddress() && (a.getAddress()[0] & 0xfe) != 0xfc) v6.add(a);
+                }
             }
         }
-        if (!out.isEmpty()) return out;
-        base = IP_ADDR_IF_INDEX.size();
-        for (Map.Entry<OID, Variable> e : walk(IP_ADDR_IF_INDEX).entrySet()) {
-            int[] idx = e.getKey().getValue();
-            if (idx.length == base + 4 && integer(e.getKey(), e.getValue()) == ifIndex) {
-                out.add(address(idx, base));
+        if (v4.isEmpty()) {
+            base = IP_ADDR_IF_INDEX.size();
+            for (Map.Entry<OID, Variable> e : walk(IP_ADDR_IF_INDEX).entrySet()) {
+                int[] idx = e.getKey().getValue();
+                if (idx.length == base + 4 && integer(e.getKey(), e.getValue()) == ifIndex) {
+                    v4.add(address(idx, base, 4));
+                }
             }
         }
-        return out;
+        return new WanAddresses(ifIndex, v4, v6);
     }
 
-    private static InetAddress address(int[] idx, int from) throws SnmpException {
-        byte[] b = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            if (idx[from + i] < 0 || idx[from + i] > 255) throw new SnmpException("bad IPv4 index in the router's table");
+    private static InetAddress address(int[] idx, int from, int length) throws SnmpException {
+        byte[] b = new byte[length];
+        for (int i = 0; i < length; i++) {
+            if (idx[from + i] < 0 || idx[from + i] > 255) {
+                throw new SnmpException("the router's address table has an index that is not an address");
+            }
             b[i] = (byte) idx[from + i];
         }
         try {
             return InetAddress.getByAddress(b);
         } catch (UnknownHostException e) {
-            throw new SnmpException("bad IPv4 index in the router's table");
+            throw new SnmpException("the router's address table has an index that is not an address");
         }
     }
 
