@@ -30,8 +30,9 @@ final class Agent implements AutoCloseable {
         this.snmp = config.router().snmp().enabled() ? Optional.of(new SnmpWanSource(config.router().snmp()))
                 : Optional.empty();
         List<WanSource> s = new ArrayList<>();
-        upnp.ifPresent(s::add);
-        snmp.ifPresent(s::add);
+        for (String name : config.router().sourceOrder()) {
+            (name.equals("upnp") ? upnp.<WanSource>map(u -> u) : snmp.<WanSource>map(n -> n)).ifPresent(s::add);
+        }
         this.sources = List.copyOf(s);
         this.reconciler = new MappingReconciler(config.mappings(), upnp.orElse(null), clock);
         this.http = ProviderHttp.newClient();

@@ -89,7 +89,7 @@ public final class ConfigLoader {
 
     private AgentConfig readAgent(ConfigNode top) {
         RouterConfig router = top.object("router").map(this::readRouter)
-                .orElse(new RouterConfig(UpnpConfig.defaults(), SnmpConfig.disabled()));
+                .orElse(new RouterConfig(UpnpConfig.defaults(), SnmpConfig.disabled(), List.of("upnp")));
         Duration poll = top.string("pollInterval").map(s -> duration(top, "pollInterval", s, Duration.ofSeconds(1)))
                 .orElse(AgentConfig.DEFAULT_POLL_INTERVAL);
         List<MappingConfig> mappings = new ArrayList<>();
@@ -117,7 +117,11 @@ public final class ConfigLoader {
         UpnpConfig upnp = r.object("upnp").map(this::readUpnp).orElse(UpnpConfig.defaults());
         SnmpConfig snmp = r.object("snmp").map(this::readSnmp).orElse(SnmpConfig.disabled());
         r.rejectUnknownKeys();
-        return new RouterConfig(upnp, snmp);
+        // enabled sources in the order the config lists them; UPnP (enabled by default) first when not listed
+        List<String> order = new ArrayList<>(r.keys().stream().filter(k -> k.equals("upnp") || k.equals("snmp")).toList());
+        if (!order.contains("upnp")) order.add(0, "upnp");
+        order.removeIf(k -> k.equals("upnp") ? !upnp.enabled() : !snmp.enabled());
+        return new RouterConfig(upnp, snmp, order);
     }
 
     private UpnpConfig readUpnp(ConfigNode u) {

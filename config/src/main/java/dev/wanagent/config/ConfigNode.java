@@ -62,6 +62,13 @@ final class ConfigNode {
         return v == null || v.isNull() ? null : v;
     }
 
+    /** The keys of this object, in document order. */
+    List<String> keys() {
+        List<String> out = new ArrayList<>();
+        if (node != null && node.isObject()) node.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
     boolean has(String key) {
         return raw(key) != null;
     }

@@ -1,5 +1,15 @@
 package dev.wanagent.config;
 
-/** Where the agent reads the WAN address from. Sources are tried in this order: UPnP, then SNMP. */
-public record RouterConfig(UpnpConfig upnp, SnmpConfig snmp) {
+import java.util.List;
+
+/**
+ * Where the agent reads the WAN address from.
+ *
+ * @param sourceOrder the enabled sources ("upnp", "snmp") in the order the config lists them: the first healthy
+ *                    one gives the address
+ */
+public record RouterConfig(UpnpConfig upnp, SnmpConfig snmp, List<String> sourceOrder) {
+    public RouterConfig {
+        sourceOrder = List.copyOf(sourceOrder);
+    }
 }

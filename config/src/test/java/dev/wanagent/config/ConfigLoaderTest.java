@@ -227,6 +227,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void sourcesAreUsedInConfigOrder() throws ConfigException {
+        assertEquals(java.util.List.of("upnp"), loader.parse(EXAMPLE, "c.yaml").router().sourceOrder());
+        String both = "router:\n  snmp: {enabled: true, host: 192.168.1.1, community: c}\n  upnp: {enabled: true}\n";
+        assertEquals(java.util.List.of("snmp", "upnp"), loader.parse(both, "c.yaml").router().sourceOrder());
+        String snmpOnly = "router:\n  snmp: {enabled: true, host: 192.168.1.1, community: c}\n";
+        assertEquals(java.util.List.of("upnp", "snmp"), loader.parse(snmpOnly, "c.yaml").router().sourceOrder(),
+                "UPnP is on by default and listed first when the config does not mention it");
+        assertEquals(java.util.List.of("snmp"), loader.parse(snmpOnly.replace("router:\n", "router:\n  upnp: {enabled: false}\n"),
+                "c.yaml").router().sourceOrder());
+    }
+
+    @Test
+    void snmpHostAndTrapPortChecks() {
+        assertTrue(problems("router: {snmp: {enabled: true, host: router.lan, community: c}}").problems()
+                .contains("router.snmp.host: \"router.lan\" is not an IP address (the router's LAN address; names are not"
+                        + " looked up)"));
+        assertTrue(problems("router: {snmp: {enabled: true, host: 10.0.0.1, version: v3, user: u, authProtocol: SHA,"
+                + " authPassphrase: 12345678, trapPort: 162}}").problems()
+                .contains("router.snmp.trapPort: traps are checked against router.snmp.community: set it (v2c traps)"));
+    }
+
+    @Test
     void loadReportsMissingFile(@TempDir Path dir) {
         ConfigException e = assertThrows(ConfigException.class, () -> loader.load(dir.resolve("nope.yaml")));
         assertEquals(dir.resolve("nope.yaml") + ": no such file", e.getMessage());
