@@ -206,7 +206,8 @@ public final class Main {
         if (!stateDirUsable(agent.config)) return FAILED;
         WanMonitor.PassResult r = agent.monitor.pass();
         if (r.wanAddress().isPresent()) {
-            out.println("wan " + r.wanAddress().get().getHostAddress() + " (" + r.source() + ")");
+            out.println("wan " + r.wanAddress().get().ipv4().getHostAddress()
+                    + r.wanAddress().get().ipv6().map(a -> " " + a.getHostAddress()).orElse("") + " (" + r.source() + ")");
         } else {
             out.println("wan unknown: " + String.join("; ", r.sourceProblems()));
         }
@@ -214,8 +215,8 @@ public final class Main {
             out.println("mapping " + m.name() + ": " + (m.ok() ? "ok " : "FAILED ") + m.detail());
         }
         for (UpdateDispatcher.RecordResult d : r.records()) {
-            out.println("dns " + d.hostname() + " via " + d.provider() + ": " + (d.ok() ? "ok " : "FAILED ")
-                    + d.detail());
+            out.println("dns " + d.hostname() + (d.type().equals("A") ? "" : " " + d.type()) + " via " + d.provider()
+                    + ": " + (d.ok() ? "ok " : "FAILED ") + d.detail());
         }
         return r.ok() ? OK : FAILED;
     }
@@ -231,7 +232,7 @@ public final class Main {
         StringBuilder problems = new StringBuilder();
         for (WanSource s : sources) {
             try {
-                out.println(s.readWanAddress().getHostAddress());
+                out.println(s.readWanAddress().ipv4().getHostAddress());
                 return OK;
             } catch (IOException e) {
                 if (problems.length() > 0) problems.append("; ");
@@ -278,7 +279,7 @@ public final class Main {
             try {
                 String d = s.describe();
                 out.println(s.name() + ": ok: " + d);
-                String addr = s.readWanAddress().getHostAddress();
+                String addr = s.readWanAddress().ipv4().getHostAddress();
                 if (firstAddress == null) {
                     firstAddress = addr;
                 } else if (!firstAddress.equals(addr)) {

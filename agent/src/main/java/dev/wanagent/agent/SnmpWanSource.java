@@ -2,9 +2,11 @@ package dev.wanagent.agent;
 
 import dev.wanagent.config.Secret;
 import dev.wanagent.config.SnmpConfig;
+import dev.wanagent.snmp.SnmpException;
 import dev.wanagent.snmp.SnmpRouter;
 import dev.wanagent.snmp.SnmpTarget;
 import dev.wanagent.snmp.SnmpTrapListener;
+import dev.wanagent.snmp.WanAddresses;
 import dev.wanagent.upnp.DefaultGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,9 +90,13 @@ final class SnmpWanSource implements WanSource, AutoCloseable {
     }
 
     @Override
-    public InetAddress readWanAddress() throws IOException {
+    public WanAddress readWanAddress() throws IOException {
         try (SnmpRouter router = new SnmpRouter(target())) {
-            return router.wanAddress(config.wanInterface());
+            WanAddresses a = router.wanAddresses(config.wanInterface());
+            if (a.ipv4().isEmpty()) {
+                throw new SnmpException("the WAN interface (ifIndex " + a.ifIndex() + ") has no IPv4 address");
+            }
+            return new WanAddress(a.ipv4().get(0), a.ipv6().stream().findFirst());
         }
     }
 
@@ -101,7 +107,8 @@ final class SnmpWanSource implements WanSource, AutoCloseable {
             int ifIndex = name.isPresent() ? router.ifIndexByName(name.get()) : router.defaultRouteIfIndex();
             return "SNMP " + config.version().name().toLowerCase() + " at " + config.host() + ":" + config.port()
                     + ", WAN interface ifIndex " + ifIndex + (name.map(n -> " (" + n + ")").orElse(" (default route)"))
-                    + ", address " + router.wanAddress(config.wanInterface()).getHostAddress();
+                    + ", address " + router.wanAddress(config.wanInterface()).getHostAddress()
+                    + router.addresses(ifIndex).ipv6().stream().map(a -> ", " + a.getHostAddress()).reduce("", String::concat);
         }
     }
 }

@@ -38,16 +38,17 @@ final class StateStore {
             return new State(1, null, null, null, List.of());
         }
 
-        Optional<RecordState> record(String provider, String hostname) {
-            return records.stream().filter(r -> r.provider().equals(provider) && r.hostname().equals(hostname))
-                    .findFirst();
+        Optional<RecordState> record(String provider, String hostname, String type) {
+            return records.stream().filter(r -> r.provider().equals(provider) && r.hostname().equals(hostname)
+                    && r.type().equals(type)).findFirst();
         }
 
         State with(RecordState updated) {
             List<RecordState> next = new ArrayList<>();
             boolean replaced = false;
             for (RecordState r : records) {
-                if (r.provider().equals(updated.provider()) && r.hostname().equals(updated.hostname())) {
+                if (r.provider().equals(updated.provider()) && r.hostname().equals(updated.hostname())
+                        && r.type().equals(updated.type())) {
                     next.add(updated);
                     replaced = true;
                 } else {
@@ -66,14 +67,20 @@ final class StateStore {
     /**
      * One DNS record.
      *
-     * @param address   the address the provider last confirmed for this record
-     * @param status    SUCCESS, RETRY or FATAL: the outcome of the last attempt
-     * @param failures  consecutive failed attempts (for back-off)
-     * @param retryAt   when a RETRY may be attempted again (ISO-8601)
+     * @param type        A or AAAA
+     * @param address     the address the provider last confirmed for this record
+     * @param updatedAt   when it confirmed it (ISO-8601)
+     * @param status      SUCCESS, RETRY or FATAL: the outcome of the last attempt
+     * @param failures    consecutive failed attempts (for back-off)
+     * @param retryAt     when a RETRY may be attempted again (ISO-8601)
+     * @param fingerprint of the provider's config at the last attempt: a FATAL record stays stopped until it changes
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record RecordState(String provider, String hostname, String address, String updatedAt, String status,
-                       String result, String attemptedAddress, int failures, String retryAt) {
+    record RecordState(String provider, String hostname, String type, String address, String updatedAt, String status,
+                       String result, String attemptedAddress, int failures, String retryAt, String fingerprint) {
+        RecordState {
+            if (type == null) type = "A"; // state written before AAAA support
+        }
     }
 
     private final Path dir;

@@ -9,17 +9,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,9 +26,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
 /**
- * Pushes the WAN address to every provider, per record: only records whose last pushed address differs are sent
- * (providers ban clients that resend), failures back off exponentially, refused records stop. Providers run in
- * parallel so a slow one never delays another. State is saved after every pass.
+ * Pushes the WAN address to every provider, per record (provider account, hostname, A or AAAA):
+ * <ul>
+ *   <li>only records whose last pushed address differs are sent (providers ban clients that resend), except that an
+ *       unchanged address is sent again after the provider's {@code forceRefresh};</li>
+ *   <li>transient failures back off exponentially with jitter (1 min doubling to 30 min, or longer when the provider
+ *       asks: abuse holds, Retry-After);</li>
+ *   <li>refused records stop, across restarts, until the provider's config changes;</li>
+ *   <li>providers run in parallel, each call with timeouts, so one slow provider never delays another.</li>
+ * </ul>
+ * State is saved atomically after every pass that sent something.
  */
 final class UpdateDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(UpdateDispatcher.class);
@@ -37,11 +43,12 @@ final class UpdateDispatcher {
     static final Duration MAX_BACKOFF = Duration.ofMinutes(30);
 
     /** One record after a pass: {@code ok} when DNS holds (or was just given) the address. */
-    record RecordResult(String provider, String hostname, boolean ok, String detail) {
+    record RecordResult(String provider, String hostname, String type, boolean ok, String detail) {
     }
 
     private final List<DnsProvider> providers;
     private final StateStore store;
+    private final ConfigFingerprint fingerprints;
     private final Clock clock;
     private final DoubleSupplier jitter;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
@@ -49,13 +56,14 @@ final class UpdateDispatcher {
         t.setDaemon(true);
         return t;
     });
-    private final Set<String> stopped = new HashSet<>();
     private State state;
-    private InetAddress lastRefused;
+    private final Map<String, InetAddress> lastRefused = new LinkedHashMap<>();
 
-    UpdateDispatcher(List<DnsProvider> providers, StateStore store, Clock clock, DoubleSupplier jitter) {
+    UpdateDispatcher(List<DnsProvider> providers, StateStore store, ConfigFingerprint fingerprints, Clock clock,
+                     DoubleSupplier jitter) {
         this.providers = providers;
         this.store = store;
+        this.fingerprints = fingerprints;
         this.clock = clock;
         this.jitter = jitter;
         this.state = store.load();
@@ -65,113 +73,152 @@ final class UpdateDispatcher {
         return state;
     }
 
-    /** The earliest time a backed-off record may be retried. */
-    Optional<Instant> nextRetry() {
-        return state.records().stream().filter(r -> "RETRY".equals(r.status()) && r.retryAt() != null)
+    /** The earliest time a record is due again: a back-off ending, or a forced refresh. */
+    Optional<Instant> nextDue() {
+        Optional<Instant> retry = state.records().stream().filter(r -> "RETRY".equals(r.status()) && r.retryAt() != null)
                 .map(r -> Instant.parse(r.retryAt())).min(Instant::compareTo);
+        Optional<Instant> refresh = providers.stream().flatMap(p -> state.records().stream()
+                        .filter(r -> r.provider().equals(p.label()) && "SUCCESS".equals(r.status()) && r.updatedAt() != null)
+                        .map(r -> Instant.parse(r.updatedAt()).plus(p.forceRefresh())))
+                .min(Instant::compareTo);
+        return retry.isEmpty() ? refresh : refresh.isEmpty() ? retry
+                : Optional.of(retry.get().isBefore(refresh.get()) ? retry.get() : refresh.get());
     }
 
-    List<RecordResult> dispatch(InetAddress address, String source) {
-        Instant now = clock.instant();
-        Optional<String> refusal = PublicAddress.whyNotPublic(address);
-        if (refusal.isPresent()) {
-            if (!address.equals(lastRefused)) {
-                LOG.warn("not publishing {} from {}: {}", address.getHostAddress(), source, refusal.get());
-                lastRefused = address;
-            }
-            List<RecordResult> out = new ArrayList<>();
-            for (DnsProvider p : providers) {
-                for (String h : p.hostnames()) {
-                    out.add(new RecordResult(p.label(), h, false, "not published: " + address.getHostAddress()
-                            + " " + refusal.get()));
-                }
-            }
-            return out;
-        }
-        lastRefused = null;
-        String addr = address.getHostAddress();
-        if (!addr.equals(state.wanAddress())) {
-            LOG.info("WAN address is {} (from {}{})", addr, source,
-                    state.wanAddress() == null ? "" : ", was " + state.wanAddress());
-        }
-        state = state.withWan(addr, source, now.toString());
-
-        Map<DnsProvider, List<String>> work = new LinkedHashMap<>();
+    List<RecordResult> dispatch(WanAddress wan, String source) {
         List<RecordResult> results = new ArrayList<>();
+        Map<DnsProvider, Map<InetAddress, List<String>>> work = new LinkedHashMap<>();
+        boolean wanChanged = noteWan(wan.ipv4(), source);
+        Optional<InetAddress> v4 = publishable(wan.ipv4(), source);
+        Optional<InetAddress> v6 = wan.ipv6().flatMap(a -> publishable(a, source));
+        Instant now = clock.instant();
         for (DnsProvider p : providers) {
+            String fingerprint = fingerprints.of(p.config());
             for (String h : p.hostnames()) {
-                RecordState r = state.record(p.label(), h).orElse(null);
-                String key = p.label() + "\n" + h + "\n" + addr;
-                if (r != null && addr.equals(r.address()) && "SUCCESS".equals(r.status())) {
-                    results.add(new RecordResult(p.label(), h, true, "unchanged (" + r.result() + ")"));
-                } else if (stopped.contains(key)) {
-                    results.add(new RecordResult(p.label(), h, false, "stopped: " + r.result()));
-                } else if (r != null && "RETRY".equals(r.status()) && addr.equals(r.attemptedAddress())
-                        && r.retryAt() != null && now.isBefore(Instant.parse(r.retryAt()))) {
-                    results.add(new RecordResult(p.label(), h, false, "backing off until " + r.retryAt()
-                            + " after: " + r.result()));
-                } else {
-                    work.computeIfAbsent(p, k -> new ArrayList<>()).add(h);
+                plan(p, h, "A", v4, wan.ipv4(), fingerprint, now, work, results);
+                if (p.ipv6() && wan.ipv6().isPresent()) {
+                    plan(p, h, "AAAA", v6, wan.ipv6().get(), fingerprint, now, work, results);
                 }
             }
         }
-        if (work.isEmpty()) return results;
-
-        Map<DnsProvider, CompletableFuture<Map<String, UpdateOutcome>>> calls = new LinkedHashMap<>();
-        work.forEach((p, hosts) -> calls.put(p, CompletableFuture.supplyAsync(() -> p.update(hosts, address), pool)));
-        for (Map.Entry<DnsProvider, CompletableFuture<Map<String, UpdateOutcome>>> c : calls.entrySet()) {
-            DnsProvider p = c.getKey();
+        if (work.isEmpty()) {
+            if (wanChanged) save();
+            return results;
+        }
+        Map<DnsProvider, Map<InetAddress, CompletableFuture<Map<String, UpdateOutcome>>>> calls = new LinkedHashMap<>();
+        work.forEach((p, byAddress) -> byAddress.forEach((address, hosts) -> calls.computeIfAbsent(p,
+                k -> new LinkedHashMap<>()).put(address, CompletableFuture.supplyAsync(() -> p.update(hosts, address), pool))));
+        calls.forEach((p, byAddress) -> byAddress.forEach((address, call) -> {
             Map<String, UpdateOutcome> outcomes;
             try {
-                outcomes = c.getValue().get(60, TimeUnit.SECONDS);
+                outcomes = call.get(60, TimeUnit.SECONDS);
             } catch (Exception e) {
-                c.getValue().cancel(true);
-                outcomes = new LinkedHashMap<>();
-                for (String h : work.get(p)) {
-                    outcomes.put(h, UpdateOutcome.retry("provider call failed: " + e.getClass().getSimpleName()));
-                }
+                call.cancel(true);
+                outcomes = Map.of();
+                LOG.warn("{}: the update call failed: {}", p.label(), e.getClass().getSimpleName());
             }
-            for (String h : work.get(p)) {
+            for (String h : work.get(p).get(address)) {
                 UpdateOutcome o = outcomes.getOrDefault(h, UpdateOutcome.retry("the provider gave no answer for it"));
-                results.add(record(p, h, addr, o, clock.instant()));
+                results.add(record(p, h, address, o, fingerprints.of(p.config()), clock.instant()));
+            }
+        }));
+        save();
+        return results;
+    }
+
+    /** Logs a new WAN address once; returns true when it differs from the saved one. */
+    private boolean noteWan(InetAddress address, String source) {
+        String addr = address.getHostAddress();
+        if (addr.equals(state.wanAddress())) return false;
+        LOG.info("WAN address is {} (from {}{})", addr, source, state.wanAddress() == null ? "" : ", was " + state.wanAddress());
+        state = state.withWan(addr, source, clock.instant().toString());
+        return true;
+    }
+
+    private Optional<InetAddress> publishable(InetAddress address, String source) {
+        String family = address instanceof Inet6Address ? "AAAA" : "A";
+        Optional<String> why = PublicAddress.whyNotPublic(address);
+        if (why.isEmpty()) {
+            lastRefused.remove(family);
+            return Optional.of(address);
+        }
+        if (!address.equals(lastRefused.put(family, address))) {
+            LOG.warn("not publishing {} from {}: {}", address.getHostAddress(), source, why.get());
+        }
+        return Optional.empty();
+    }
+
+    private void plan(DnsProvider p, String host, String type, Optional<InetAddress> publishable, InetAddress read,
+                      String fingerprint, Instant now, Map<DnsProvider, Map<InetAddress, List<String>>> work,
+                      List<RecordResult> results) {
+        if (publishable.isEmpty()) {
+            results.add(new RecordResult(p.label(), host, type, false, "not published: " + read.getHostAddress() + " "
+                    + PublicAddress.whyNotPublic(read).orElse("")));
+            return;
+        }
+        String addr = publishable.get().getHostAddress();
+        RecordState r = state.record(p.label(), host, type).orElse(null);
+        if (r != null && "FATAL".equals(r.status()) && fingerprint.equals(r.fingerprint())) {
+            results.add(new RecordResult(p.label(), host, type, false, "stopped: " + r.result()
+                    + " (until the provider's config changes)"));
+        } else if (r != null && addr.equals(r.address()) && "SUCCESS".equals(r.status())
+                && now.isBefore(Instant.parse(r.updatedAt()).plus(p.forceRefresh()))) {
+            results.add(new RecordResult(p.label(), host, type, true, "unchanged (" + r.result() + ")"));
+        } else if (r != null && "RETRY".equals(r.status()) && addr.equals(r.attemptedAddress())
+                && r.retryAt() != null && now.isBefore(Instant.parse(r.retryAt()))) {
+            results.add(new RecordResult(p.label(), host, type, false, "backing off until " + r.retryAt()
+                    + " after: " + r.result()));
+        } else {
+            if (r != null && addr.equals(r.address()) && "SUCCESS".equals(r.status())) {
+                LOG.info("{} {} {}: sending the unchanged address again (forceRefresh {} d)", p.label(), host, type,
+                        p.forceRefresh().toDays());
+            }
+            work.computeIfAbsent(p, k -> new LinkedHashMap<>())
+                    .computeIfAbsent(publishable.get(), k -> new ArrayList<>()).add(host);
+        }
+    }
+
+    private RecordResult record(DnsProvider p, String host, InetAddress address, UpdateOutcome o, String fingerprint,
+                                Instant now) {
+        String type = address instanceof Inet6Address ? "AAAA" : "A";
+        String addr = address.getHostAddress();
+        RecordState prev = state.record(p.label(), host, type).orElse(null);
+        String prevAddress = prev == null ? null : prev.address();
+        String prevUpdated = prev == null ? null : prev.updatedAt();
+        RecordState next;
+        switch (o.kind()) {
+            case SUCCESS -> {
+                LOG.info("{} {} {}: now {} ({})", p.label(), host, type, addr, o.detail());
+                next = new RecordState(p.label(), host, type, addr, now.toString(), "SUCCESS", o.detail(), addr, 0, null,
+                        fingerprint);
+            }
+            case RETRY -> {
+                int failures = prev == null || !"RETRY".equals(prev.status()) ? 1 : prev.failures() + 1;
+                Duration wait = backoff(failures);
+                if (o.retryAfter().isPresent() && o.retryAfter().get().compareTo(wait) > 0) wait = o.retryAfter().get();
+                Instant retryAt = now.plus(wait);
+                LOG.warn("{} {} {}: update to {} failed ({}); retrying after {}", p.label(), host, type, addr, o.detail(),
+                        retryAt);
+                next = new RecordState(p.label(), host, type, prevAddress, prevUpdated, "RETRY", o.detail(), addr,
+                        failures, retryAt.toString(), fingerprint);
+            }
+            default -> {
+                LOG.error("{} {} {}: the provider refused the update: {}. Not trying this record again until the"
+                        + " provider's config changes", p.label(), host, type, o.detail());
+                next = new RecordState(p.label(), host, type, prevAddress, prevUpdated, "FATAL", o.detail(), addr,
+                        prev == null ? 1 : prev.failures() + 1, null, fingerprint);
             }
         }
+        state = state.with(next);
+        return new RecordResult(p.label(), host, type, o.kind() == UpdateOutcome.Kind.SUCCESS, o.detail());
+    }
+
+    private void save() {
         try {
             store.save(state);
         } catch (IOException e) {
             LOG.error("cannot save state to {}: {}", store.file(), e.getMessage());
         }
-        return results;
-    }
-
-    private RecordResult record(DnsProvider p, String host, String addr, UpdateOutcome o, Instant now) {
-        RecordState prev = state.record(p.label(), host).orElse(null);
-        RecordState next;
-        switch (o.kind()) {
-            case SUCCESS -> {
-                LOG.info("{} {}: now {} ({})", p.label(), host, addr, o.detail());
-                next = new RecordState(p.label(), host, addr, now.toString(), "SUCCESS", o.detail(), addr, 0, null);
-            }
-            case RETRY -> {
-                int failures = prev == null || !"RETRY".equals(prev.status()) ? 1 : prev.failures() + 1;
-                Instant retryAt = now.plus(backoff(failures));
-                LOG.warn("{} {}: update to {} failed ({}); retrying after {}", p.label(), host, addr, o.detail(),
-                        retryAt);
-                next = new RecordState(p.label(), host, prev == null ? null : prev.address(),
-                        prev == null ? null : prev.updatedAt(), "RETRY", o.detail(), addr, failures,
-                        retryAt.toString());
-            }
-            default -> {
-                LOG.error("{} {}: the provider refused the update: {}. Not trying this host again until the agent"
-                        + " restarts with a corrected config", p.label(), host, o.detail());
-                stopped.add(p.label() + "\n" + host + "\n" + addr);
-                next = new RecordState(p.label(), host, prev == null ? null : prev.address(),
-                        prev == null ? null : prev.updatedAt(), "FATAL", o.detail(), addr,
-                        prev == null ? 1 : prev.failures() + 1, null);
-            }
-        }
-        state = state.with(next);
-        return new RecordResult(p.label(), host, o.kind() == UpdateOutcome.Kind.SUCCESS, o.detail());
     }
 
     /** 1 min, 2, 4, ... up to 30 min, each ±20 % so that many agents do not retry in step. */

@@ -116,7 +116,7 @@ final class UpnpRouter implements WanSource, AutoCloseable {
     }
 
     @Override
-    public InetAddress readWanAddress() throws IOException {
+    public WanAddress readWanAddress() throws IOException {
         try {
             InternetGateway g = gateway();
             InetAddress a = g.externalIpAddress();
@@ -125,7 +125,7 @@ final class UpnpRouter implements WanSource, AutoCloseable {
                         g.service().shortName());
                 forget();
             }
-            return a;
+            return WanAddress.ipv4Only(a);
         } catch (IOException e) {
             forget();
             throw e;

@@ -5,7 +5,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +26,7 @@ final class WanMonitor {
     private static final String STOP = "stop";
 
     /** What one pass found. */
-    record PassResult(Optional<InetAddress> wanAddress, String source, List<String> sourceProblems,
+    record PassResult(Optional<WanAddress> wanAddress, String source, List<String> sourceProblems,
                       List<MappingReconciler.MappingStatus> mappings,
                       List<UpdateDispatcher.RecordResult> records) {
         boolean ok() {
@@ -59,7 +58,7 @@ final class WanMonitor {
 
     PassResult pass() {
         List<String> problems = new ArrayList<>();
-        Optional<InetAddress> wan = Optional.empty();
+        Optional<WanAddress> wan = Optional.empty();
         String used = "";
         for (WanSource s : sources) {
             try {
@@ -96,7 +95,7 @@ final class WanMonitor {
             }
             Instant now = clock.instant();
             Instant next = Stream.of(Optional.of(now.plus(pollInterval)), reconciler.nextRenewal(),
-                            dispatcher.nextRetry(), wanDownRecheck(last, now))
+                            dispatcher.nextDue(), wanDownRecheck(last, now))
                     .flatMap(Optional::stream).min(Instant::compareTo).orElseThrow();
             long waitMs = Math.max(100, Duration.between(now, next).toMillis());
             try {
@@ -120,7 +119,7 @@ final class WanMonitor {
      */
     Optional<Instant> wanDownRecheck(PassResult last, Instant now) {
         boolean down = last == null || last.wanAddress().isEmpty()
-                || PublicAddress.whyNotPublic(last.wanAddress().get()).isPresent();
+                || PublicAddress.whyNotPublic(last.wanAddress().get().ipv4()).isPresent();
         if (!down) {
             recheck = FIRST_RECHECK;
             return Optional.empty();

@@ -1,7 +1,6 @@
 package dev.wanagent.agent;
 
 import java.io.IOException;
-import java.net.InetAddress;
 
 /** Somewhere the router's WAN address can be read from (UPnP, SNMP). */
 interface WanSource {
@@ -9,7 +8,7 @@ interface WanSource {
     String name();
 
     /** Asks the router for its WAN address now. */
-    InetAddress readWanAddress() throws IOException;
+    WanAddress readWanAddress() throws IOException;
 
     /** One line on what this source found, for {@code wan-agent check}. */
     String describe() throws IOException;

@@ -20,8 +20,8 @@ class StateStoreTest {
     void roundTripLeavesNoTemporaryFiles() throws Exception {
         StateStore store = new StateStore(dir.resolve("sub"));
         StateStore.State s = StateStore.State.empty().withWan("11.22.33.44", "upnp", "2026-11-25T10:00:00Z")
-                .with(new StateStore.RecordState("p", "h.example.net", "11.22.33.44", "2026-11-25T10:00:00Z",
-                        "SUCCESS", "good", "11.22.33.44", 0, null));
+                .with(new StateStore.RecordState("p", "h.example.net", "A", "11.22.33.44", "2026-11-25T10:00:00Z",
+                        "SUCCESS", "good", "11.22.33.44", 0, null, "f00d"));
         store.save(s);
         store.save(s);
         assertEquals(s, store.load());

@@ -1,5 +1,8 @@
 package dev.wanagent.agent;
 
+import dev.wanagent.config.Dyndns2ProviderConfig;
+import dev.wanagent.config.ProviderCommon;
+import dev.wanagent.config.Secret;
 import dev.wanagent.ddns.DnsProvider;
 import dev.wanagent.ddns.UpdateOutcome;
 import org.junit.jupiter.api.AfterEach;
@@ -7,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +34,7 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
 
 class UpdateDispatcherTest {
     @TempDir
@@ -36,8 +42,9 @@ class UpdateDispatcherTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
     private final List<UpdateDispatcher> made = new ArrayList<>();
 
-    private UpdateDispatcher dispatcher(DnsProvider... providers) {
-        UpdateDispatcher d = new UpdateDispatcher(List.of(providers), new StateStore(stateDir), clock, () -> 0.5);
+    private UpdateDispatcher dispatcher(DnsProvider... providers) throws Exception {
+        UpdateDispatcher d = new UpdateDispatcher(List.of(providers), new StateStore(stateDir),
+                ConfigFingerprint.load(stateDir), clock, () -> 0.5);
         made.add(d);
         return d;
     }
@@ -51,71 +58,94 @@ class UpdateDispatcherTest {
         return InetAddress.getByName(s);
     }
 
-    private static DnsProvider provider(String label, List<String> hosts, UpdateOutcome.Kind kind) {
-        DnsProvider p = mock(DnsProvider.class);
-        when(p.label()).thenReturn(label);
-        when(p.hostnames()).thenReturn(hosts);
+    private static WanAddress wan(String v4) throws Exception {
+        return WanAddress.ipv4Only(ip(v4));
+    }
+
+    private static Dyndns2ProviderConfig config(String user, List<String> hosts, boolean ipv6, String password) {
+        return new Dyndns2ProviderConfig(new ProviderCommon(hosts, ipv6, ProviderCommon.DEFAULT_FORCE_REFRESH),
+                URI.create("https://dyn.example.net"), user, new Secret(password), false);
+    }
+
+    /** A provider whose every answer is of {@code kind}; its config is real, its update() is recorded. */
+    private static DnsProvider provider(Dyndns2ProviderConfig config, UpdateOutcome outcome) {
+        DnsProvider p = mock(DnsProvider.class, withSettings().defaultAnswer(inv -> inv.getMethod().isDefault()
+                ? inv.callRealMethod() : null));
+        when(p.config()).thenReturn(config);
         when(p.update(anyList(), any())).thenAnswer(inv -> {
             List<String> asked = inv.getArgument(0);
             Map<String, UpdateOutcome> out = new LinkedHashMap<>();
-            for (String h : asked) out.put(h, new UpdateOutcome(kind, switch (kind) {
-                case SUCCESS -> "good";
-                case RETRY -> "911";
-                case FATAL -> "badauth";
-            }));
+            for (String h : asked) out.put(h, outcome);
             return out;
         });
         return p;
     }
 
+    private static DnsProvider provider(String user, List<String> hosts, UpdateOutcome outcome) {
+        return provider(config(user, hosts, false, "pw"), outcome);
+    }
+
     @Test
     void pushesOnceAndARestartWithTheSameAddressSendsNothing() throws Exception {
-        DnsProvider p = provider("dyndns2 me@host", List.of("a.example.net", "b.example.net"), UpdateOutcome.Kind.SUCCESS);
-        List<UpdateDispatcher.RecordResult> first = dispatcher(p).dispatch(ip("11.22.33.44"), "upnp");
+        DnsProvider p = provider("me", List.of("a.example.net", "b.example.net"), UpdateOutcome.success("good"));
+        List<UpdateDispatcher.RecordResult> first = dispatcher(p).dispatch(wan("11.22.33.44"), "upnp");
         assertEquals(2, first.size());
         assertTrue(first.stream().allMatch(UpdateDispatcher.RecordResult::ok));
         verify(p, times(1)).update(List.of("a.example.net", "b.example.net"), ip("11.22.33.44"));
 
         // a new process (same state dir), same address: no request at all
-        List<UpdateDispatcher.RecordResult> again = dispatcher(p).dispatch(ip("11.22.33.44"), "upnp");
+        List<UpdateDispatcher.RecordResult> again = dispatcher(p).dispatch(wan("11.22.33.44"), "upnp");
         assertTrue(again.stream().allMatch(r -> r.ok() && r.detail().startsWith("unchanged")), again.toString());
         verify(p, times(1)).update(anyList(), any());
 
         // the address changes: pushed again
-        dispatcher(p).dispatch(ip("11.22.33.45"), "upnp");
+        dispatcher(p).dispatch(wan("11.22.33.45"), "upnp");
         verify(p, times(1)).update(List.of("a.example.net", "b.example.net"), ip("11.22.33.45"));
     }
 
     @Test
+    void anUnchangedAddressIsSentAgainAfterForceRefresh() throws Exception {
+        DnsProvider p = provider("me", List.of("a.example.net"), UpdateOutcome.success("nochg"));
+        UpdateDispatcher d = dispatcher(p);
+        d.dispatch(wan("11.22.33.44"), "upnp");
+        assertEquals(clock.instant().plus(Duration.ofDays(25)), d.nextDue().orElseThrow());
+        clock.advance(Duration.ofDays(24));
+        d.dispatch(wan("11.22.33.44"), "upnp");
+        verify(p, times(1)).update(anyList(), any());
+        clock.advance(Duration.ofDays(1).plusMinutes(1));
+        d.dispatch(wan("11.22.33.44"), "upnp");
+        verify(p, times(2)).update(anyList(), any());
+    }
+
+    @Test
     void neverPublishesNonPublicAddresses() throws Exception {
-        DnsProvider p = provider("x", List.of("a.example.net"), UpdateOutcome.Kind.SUCCESS);
+        DnsProvider p = provider("me", List.of("a.example.net"), UpdateOutcome.success("good"));
         UpdateDispatcher d = dispatcher(p);
         for (String bad : List.of("0.0.0.0", "192.168.1.20", "10.0.0.1", "100.64.1.1", "127.0.0.1", "169.254.1.1")) {
-            List<UpdateDispatcher.RecordResult> r = d.dispatch(ip(bad), "upnp");
+            List<UpdateDispatcher.RecordResult> r = d.dispatch(wan(bad), "upnp");
             assertFalse(r.get(0).ok(), bad);
             assertTrue(r.get(0).detail().startsWith("not published: " + bad), r.get(0).detail());
         }
         verify(p, never()).update(anyList(), any());
-        assertFalse(Files.exists(stateDir.resolve(StateStore.FILE_NAME)), "nothing to save");
+        assertTrue(new StateStore(stateDir).load().records().isEmpty());
     }
 
     @Test
     void transientFailuresBackOffExponentially() throws Exception {
-        DnsProvider p = provider("x", List.of("a.example.net"), UpdateOutcome.Kind.RETRY);
+        DnsProvider p = provider("me", List.of("a.example.net"), UpdateOutcome.retry("911"));
         UpdateDispatcher d = dispatcher(p);
-        InetAddress addr = ip("11.22.33.44");
-        d.dispatch(addr, "upnp");
+        d.dispatch(wan("11.22.33.44"), "upnp");
         verify(p, times(1)).update(anyList(), any());
-        assertEquals(Instant.parse("2026-11-25T10:01:00Z"), d.nextRetry().orElseThrow(), "first back-off is 1 min");
+        assertEquals(Instant.parse("2026-11-25T10:01:00Z"), d.nextDue().orElseThrow(), "first back-off is 1 min");
 
         clock.advance(Duration.ofSeconds(30));
-        assertTrue(d.dispatch(addr, "upnp").get(0).detail().startsWith("backing off until"));
+        assertTrue(d.dispatch(wan("11.22.33.44"), "upnp").get(0).detail().startsWith("backing off until"));
         verify(p, times(1)).update(anyList(), any());
 
         clock.advance(Duration.ofSeconds(31));
-        d.dispatch(addr, "upnp");
+        d.dispatch(wan("11.22.33.44"), "upnp");
         verify(p, times(2)).update(anyList(), any());
-        assertEquals(clock.instant().plus(Duration.ofMinutes(2)), d.nextRetry().orElseThrow(), "then 2 min");
+        assertEquals(clock.instant().plus(Duration.ofMinutes(2)), d.nextDue().orElseThrow(), "then 2 min");
 
         assertEquals(Duration.ofMinutes(4), d.backoff(3));
         assertEquals(Duration.ofMinutes(30), d.backoff(6), "capped at 30 min");
@@ -123,47 +153,79 @@ class UpdateDispatcherTest {
     }
 
     @Test
-    void refusedRecordsStopWhileOthersGoOn() throws Exception {
-        DnsProvider refused = provider("refused", List.of("a.example.net"), UpdateOutcome.Kind.FATAL);
-        DnsProvider fine = provider("fine", List.of("b.example.net"), UpdateOutcome.Kind.SUCCESS);
-        UpdateDispatcher d = dispatcher(refused, fine);
-        d.dispatch(ip("11.22.33.44"), "upnp");
+    void anAbuseHoldLastsAtLeastAnHour() throws Exception {
+        DnsProvider p = provider("me", List.of("a.example.net"),
+                UpdateOutcome.retryAfter("abuse", Duration.ofHours(1)));
+        UpdateDispatcher d = dispatcher(p);
+        d.dispatch(wan("11.22.33.44"), "upnp");
+        assertEquals(clock.instant().plus(Duration.ofHours(1)), d.nextDue().orElseThrow());
+        clock.advance(Duration.ofMinutes(59));
+        d.dispatch(wan("11.22.33.44"), "upnp");
+        verify(p, times(1)).update(anyList(), any());
+    }
+
+    @Test
+    void refusedRecordsStayStoppedAcrossRestartsUntilTheConfigChanges() throws Exception {
+        DnsProvider refused = provider(config("me", List.of("a.example.net"), false, "wrong"), UpdateOutcome.fatal("badauth"));
+        DnsProvider fine = provider("other", List.of("b.example.net"), UpdateOutcome.success("good"));
+        dispatcher(refused, fine).dispatch(wan("11.22.33.44"), "upnp");
         clock.advance(Duration.ofHours(2));
-        List<UpdateDispatcher.RecordResult> r = d.dispatch(ip("11.22.33.44"), "upnp");
+        // a restart with the same config: still stopped, no request
+        List<UpdateDispatcher.RecordResult> r = dispatcher(refused, fine).dispatch(wan("11.22.33.45"), "upnp");
         verify(refused, times(1)).update(anyList(), any());
-        assertTrue(r.get(0).detail().startsWith("stopped"), r.toString());
+        assertTrue(r.get(0).detail().startsWith("stopped: badauth"), r.toString());
         assertTrue(r.get(1).ok());
-        assertEquals("FATAL", d.state().record("refused", "a.example.net").orElseThrow().status());
+        // the password is fixed: the record is tried again
+        DnsProvider fixed = provider(config("me", List.of("a.example.net"), false, "right"), UpdateOutcome.success("good"));
+        dispatcher(fixed, fine).dispatch(wan("11.22.33.45"), "upnp");
+        verify(fixed, times(1)).update(List.of("a.example.net"), ip("11.22.33.45"));
+    }
+
+    @Test
+    void ipv6GoesToAaaaRecordsOfProvidersThatAskForIt() throws Exception {
+        DnsProvider v6 = provider(config("six", List.of("a.example.net"), true, "pw"), UpdateOutcome.success("good"));
+        DnsProvider v4 = provider(config("four", List.of("b.example.net"), false, "pw"), UpdateOutcome.success("good"));
+        WanAddress both = new WanAddress(ip("11.22.33.44"), Optional.of(ip("2a00:1450:4001:80b::200e")));
+        List<UpdateDispatcher.RecordResult> r = dispatcher(v6, v4).dispatch(both, "snmp");
+        verify(v6).update(List.of("a.example.net"), ip("11.22.33.44"));
+        verify(v6).update(List.of("a.example.net"), ip("2a00:1450:4001:80b::200e"));
+        verify(v4, times(1)).update(anyList(), any());
+        assertEquals(List.of("A", "AAAA", "A"), r.stream().map(UpdateDispatcher.RecordResult::type).toList());
+        // a ULA is never published
+        List<UpdateDispatcher.RecordResult> ula = dispatcher(v6).dispatch(
+                new WanAddress(ip("11.22.33.44"), Optional.of(ip("fd00::1"))), "snmp");
+        assertTrue(ula.stream().anyMatch(x -> x.type().equals("AAAA") && x.detail().startsWith("not published: fd00")));
     }
 
     @Test
     void aSlowProviderDoesNotHoldBackAnother() throws Exception {
         CountDownLatch fastCalled = new CountDownLatch(1);
-        DnsProvider fast = provider("fast", List.of("f.example.net"), UpdateOutcome.Kind.SUCCESS);
+        DnsProvider fast = provider("fast", List.of("f.example.net"), UpdateOutcome.success("good"));
         when(fast.update(anyList(), any())).thenAnswer(inv -> {
             fastCalled.countDown();
             return Map.of("f.example.net", UpdateOutcome.success("good"));
         });
-        DnsProvider slow = provider("slow", List.of("s.example.net"), UpdateOutcome.Kind.SUCCESS);
+        DnsProvider slow = provider("slow", List.of("s.example.net"), UpdateOutcome.success("good"));
         when(slow.update(anyList(), any())).thenAnswer(inv -> {
             // succeeds only if the fast provider was called while this one was still busy
             boolean parallel = fastCalled.await(5, TimeUnit.SECONDS);
             return Map.of("s.example.net", parallel ? UpdateOutcome.success("good") : UpdateOutcome.retry("serial"));
         });
-        List<UpdateDispatcher.RecordResult> r = dispatcher(slow, fast).dispatch(ip("11.22.33.44"), "upnp");
+        List<UpdateDispatcher.RecordResult> r = dispatcher(slow, fast).dispatch(wan("11.22.33.44"), "upnp");
         assertTrue(r.stream().allMatch(UpdateDispatcher.RecordResult::ok), r.toString());
     }
 
     @Test
-    void stateIsPersistedPerRecord() throws Exception {
-        DnsProvider p = provider("dyndns2 me@host", List.of("a.example.net"), UpdateOutcome.Kind.SUCCESS);
-        dispatcher(p).dispatch(ip("11.22.33.44"), "upnp");
+    void stateIsPersistedPerRecordWithoutSecrets() throws Exception {
+        DnsProvider p = provider(config("me", List.of("a.example.net"), false, "hunter2-secret"), UpdateOutcome.success("good"));
+        dispatcher(p).dispatch(wan("11.22.33.44"), "upnp");
         StateStore.State s = new StateStore(stateDir).load();
         assertEquals("11.22.33.44", s.wanAddress());
-        StateStore.RecordState r = s.record("dyndns2 me@host", "a.example.net").orElseThrow();
+        StateStore.RecordState r = s.record("dyndns2 me@dyn.example.net", "a.example.net", "A").orElseThrow();
         assertEquals("11.22.33.44", r.address());
         assertEquals("SUCCESS", r.status());
         assertEquals("2026-11-25T10:00:00Z", r.updatedAt());
+        assertFalse(Files.readString(stateDir.resolve(StateStore.FILE_NAME)).contains("hunter2"));
         verify(p).update(eq(List.of("a.example.net")), any());
     }
 }

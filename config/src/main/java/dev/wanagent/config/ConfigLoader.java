@@ -262,9 +262,17 @@ public final class ConfigLoader {
         String type = p.requiredString("type");
         ProviderConfig result = switch (type) {
             case "dyndns2" -> readDyndns2(p);
+            case "cloudflare" -> readCloudflare(p);
+            case "duckdns" -> new DuckDnsProviderConfig(common(p), p.requiredSecret("token"));
+            case "rfc2136" -> readRfc2136(p);
+            case "alidns" -> new AliDnsProviderConfig(common(p), p.requiredString("accessKeyId"),
+                    p.requiredSecret("accessKeySecret"));
+            case "dnspod" -> new DnsPodProviderConfig(common(p), p.requiredString("secretId"),
+                    p.requiredSecret("secretKey"), zoneName(p, "domain"));
+            case "webhook" -> readWebhook(p);
             case "" -> null;
             default -> {
-                p.problem("type", "\"" + type + "\" is not a known provider type (known: dyndns2)");
+                p.problem("type", "\"" + type + "\" is not a known provider type (known: " + String.join(", ", TYPES) + ")");
                 yield null;
             }
         };
@@ -274,11 +282,145 @@ public final class ConfigLoader {
         return p.problemCount() == before ? Optional.ofNullable(result) : Optional.empty();
     }
 
-    private Dyndns2ProviderConfig readDyndns2(ConfigNode p) {
+    static final List<String> TYPES = List.of("dyndns2", "cloudflare", "duckdns", "rfc2136", "alidns", "dnspod",
+            "webhook");
+
+    /** dyndns2 services by name: {@code preset: noip} fills {@code server}. */
+    static final Map<String, String> DYNDNS2_PRESETS = Map.of(
+            "noip", "https://dynupdate.no-ip.com",
+            "dyn", "https://members.dyndns.org",
+            "dynu", "https://api.dynu.com",
+            "dnsomatic", "https://updates.dnsomatic.com",
+            "he", "https://dyn.dns.he.net",
+            "ovh", "https://www.ovh.com",
+            "strato", "https://dyndns.strato.com");
+
+    private ProviderCommon common(ConfigNode p) {
+        List<String> hostnames = hostnames(p);
+        boolean ipv6 = p.bool("ipv6", false);
+        Duration forceRefresh = p.string("forceRefresh").map(t -> duration(p, "forceRefresh", t, Duration.ofHours(1)))
+                .orElse(ProviderCommon.DEFAULT_FORCE_REFRESH);
+        return new ProviderCommon(hostnames, ipv6, forceRefresh);
+    }
+
+    private String zoneName(ConfigNode p, String key) {
+        String zone = p.requiredString(key);
+        if (!zone.isEmpty() && !HOSTNAME.matcher(zone).matches()) {
+            p.problem(key, "\"" + zone + "\" is not a domain name (e.g. example.com)");
+        }
+        return zone;
+    }
+
+    private CloudflareProviderConfig readCloudflare(ConfigNode p) {
+        ProviderCommon common = common(p);
+        Secret token = p.requiredSecret("apiToken");
+        String zone = zoneName(p, "zone");
+        boolean create = p.bool("create", false);
+        boolean proxied = p.bool("proxied", false);
+        int ttl = p.integer("ttl", 1, 86400, "a TTL in seconds (1 = automatic, 60-86400)").orElse(1);
+        for (String h : common.hostnames()) {
+            if (!zone.isEmpty() && !inZone(h, zone)) p.problem("hostnames", "\"" + h + "\" is not in zone " + zone);
+        }
+        return new CloudflareProviderConfig(common, token, zone, create, proxied, ttl);
+    }
+
+    private Rfc2136ProviderConfig readRfc2136(ConfigNode p) {
+        ProviderCommon common = common(p);
         String serverText = p.requiredString("server");
+        String host = serverText;
+        int port = 53;
+        int colon = serverText.lastIndexOf(':');
+        if (colon > 0 && serverText.indexOf(':') == colon) {
+            host = serverText.substring(0, colon);
+            try {
+                port = Integer.parseInt(serverText.substring(colon + 1));
+                if (port < 1 || port > 65535) throw new NumberFormatException();
+            } catch (NumberFormatException e) {
+                p.problem("server", "\"" + serverText + "\" has no valid port (HOST[:PORT])");
+            }
+        }
+        if (!host.isEmpty() && ipv4(host).isEmpty() && !HOSTNAME.matcher(host).matches()) {
+            p.problem("server", "\"" + serverText + "\" is not HOST[:PORT]");
+        }
+        String zone = zoneName(p, "zone");
+        String keyName = p.requiredString("tsigKeyName");
+        String algorithm = p.string("tsigAlgorithm").orElse("hmac-sha256").toLowerCase(Locale.ROOT);
+        if (!algorithm.equals("hmac-sha256") && !algorithm.equals("hmac-sha512")) {
+            p.problem("tsigAlgorithm", "\"" + algorithm + "\" is not supported (hmac-sha256 or hmac-sha512)");
+        }
+        Secret secret = p.requiredSecret("tsigSecret");
+        if (!secret.isEmpty()) {
+            try {
+                if (java.util.Base64.getDecoder().decode(secret.reveal().trim()).length == 0) {
+                    throw new IllegalArgumentException();
+                }
+            } catch (IllegalArgumentException e) {
+                p.problem("tsigSecret", "is not base64 key material (as printed by tsig-keygen)");
+            }
+        }
+        int ttl = p.integer("ttl", 1, 86400, "a TTL in seconds (1-86400)").orElse(60);
+        for (String h : common.hostnames()) {
+            if (!zone.isEmpty() && !inZone(h, zone)) p.problem("hostnames", "\"" + h + "\" is not in zone " + zone);
+        }
+        return new Rfc2136ProviderConfig(common, host, port, zone, keyName, algorithm, secret, ttl);
+    }
+
+    private WebhookProviderConfig readWebhook(ConfigNode p) {
+        ProviderCommon common = common(p);
+        Secret url = p.requiredSecret("url");
+        boolean allowPlainHttp = p.bool("allowPlainHttp", false);
+        String host = "";
+        if (!url.isEmpty()) {
+            // check the URL with the placeholders filled in; never print it (it may carry a token)
+            String probe = url.reveal().replace("{ip}", "192.0.2.1").replace("{ip6}", "2001:db8::1")
+                    .replace("{hostname}", "host.example.com");
+            try {
+                URI u = new URI(probe);
+                host = u.getHost() == null ? "" : u.getHost();
+                if (host.isEmpty() || !("https".equals(u.getScheme()) || "http".equals(u.getScheme()))) {
+                    p.problem("url", "is not an http(s) URL with a host");
+                } else if ("http".equals(u.getScheme()) && !allowPlainHttp && !isLocalNetworkHost(host)) {
+                    p.problem("url", "uses plain http to " + host + ": use https:// (or set allowPlainHttp: true)");
+                }
+            } catch (URISyntaxException e) {
+                p.problem("url", "is not a valid URL (" + e.getReason() + ")");
+            }
+        }
+        String method = p.string("method").orElse("GET").toUpperCase(Locale.ROOT);
+        if (!List.of("GET", "POST", "PUT", "PATCH").contains(method)) {
+            p.problem("method", "\"" + method + "\" is not GET, POST, PUT or PATCH");
+        }
+        Map<String, Secret> headers = new java.util.LinkedHashMap<>();
+        p.object("headers").ifPresent(h -> {
+            for (String k : h.keys()) h.secret(k).ifPresent(v -> headers.put(k, v));
+        });
+        Optional<String> body = p.string("body");
+        Optional<java.util.regex.Pattern> success = p.string("successPattern").flatMap(s -> {
+            try {
+                return Optional.of(java.util.regex.Pattern.compile(s));
+            } catch (java.util.regex.PatternSyntaxException e) {
+                p.problem("successPattern", "is not a valid regular expression: " + e.getDescription());
+                return Optional.empty();
+            }
+        });
+        return new WebhookProviderConfig(common, url, host, method, headers, body, success, allowPlainHttp);
+    }
+
+    private static boolean inZone(String hostname, String zone) {
+        String h = hostname.toLowerCase(Locale.ROOT);
+        String z = zone.toLowerCase(Locale.ROOT);
+        return h.equals(z) || h.endsWith("." + z);
+    }
+
+    private Dyndns2ProviderConfig readDyndns2(ConfigNode p) {
+        ProviderCommon common = common(p);
+        Optional<String> preset = p.string("preset");
+        preset.filter(n -> !DYNDNS2_PRESETS.containsKey(n)).ifPresent(n -> p.problem("preset", "\"" + n
+                + "\" is not a known dyndns2 service (known: " + String.join(", ", new java.util.TreeSet<>(DYNDNS2_PRESETS.keySet())) + ")"));
+        if (preset.isPresent() && p.has("server")) p.problem("preset", "give preset or server, not both");
+        String serverText = preset.map(n -> DYNDNS2_PRESETS.getOrDefault(n, "")).orElseGet(() -> p.requiredString("server"));
         String username = p.requiredString("username");
         Secret password = p.requiredSecret("password");
-        List<String> hostnames = hostnames(p);
         boolean allowPlainHttp = p.bool("allowPlainHttp", false);
         URI server = null;
         if (!serverText.isEmpty()) {
@@ -293,7 +435,7 @@ public final class ConfigLoader {
                 }
             }
         }
-        return new Dyndns2ProviderConfig(server, username, password, hostnames, allowPlainHttp);
+        return new Dyndns2ProviderConfig(common, server, username, password, allowPlainHttp);
     }
 
     private List<String> hostnames(ConfigNode p) {

@@ -1,7 +1,6 @@
 package dev.wanagent.config;
 
 import java.net.URI;
-import java.util.List;
 
 /**
  * The dyndns2 protocol (No-IP, Dyn, Dynu, ...): {@code GET {server}/nic/update?hostname=H&myip=IP} with Basic auth.
@@ -9,15 +8,11 @@ import java.util.List;
  * @param allowPlainHttp allow an {@code http://} server that is not on loopback or an RFC 1918 network
  */
 public record Dyndns2ProviderConfig(
+        ProviderCommon common,
         URI server,
         String username,
         Secret password,
-        List<String> hostnames,
         boolean allowPlainHttp) implements ProviderConfig {
-
-    public Dyndns2ProviderConfig {
-        hostnames = List.copyOf(hostnames);
-    }
 
     @Override
     public String type() {

@@ -188,7 +188,8 @@ class ConfigLoaderTest {
     @Test
     void providerChecks() {
         assertTrue(problems(EXAMPLE.replace("type: dyndns2", "type: dyndns3")).problems()
-                .contains("providers[0].type: \"dyndns3\" is not a known provider type (known: dyndns2)"));
+                .contains("providers[0].type: \"dyndns3\" is not a known provider type (known: dyndns2, cloudflare,"
+                        + " duckdns, rfc2136, alidns, dnspod, webhook)"));
         assertTrue(problems(EXAMPLE.replace("[myhome.ddns.net]", "[myhome]")).problems()
                 .contains("providers[0].hostnames[0]: \"myhome\" is not a fully qualified host name"));
         assertTrue(problems(EXAMPLE.replace("    username: me\n", "")).problems()

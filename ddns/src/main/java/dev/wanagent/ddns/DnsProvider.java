@@ -1,20 +1,39 @@
 package dev.wanagent.ddns;
 
+import dev.wanagent.config.ProviderConfig;
+
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /** One DNS provider account. Implementations never log or return a credential. */
 public interface DnsProvider {
-    /** Identifies the account in logs and state, without secrets. */
-    String label();
-
-    /** The hostnames this account keeps pointed at the WAN address. */
-    List<String> hostnames();
+    ProviderConfig config();
 
     /**
-     * Points {@code hostnames} (a subset of {@link #hostnames()}) at {@code address}. Never throws for a provider or
-     * network failure: every hostname gets an outcome.
+     * Points {@code hostnames} (a subset of {@link #hostnames()}) at {@code address}: A records for IPv4, AAAA for
+     * IPv6. Never throws for a provider or network failure: every hostname gets an outcome.
      */
     Map<String, UpdateOutcome> update(List<String> hostnames, InetAddress address);
+
+    /** Identifies the account in logs and state, without secrets. */
+    default String label() {
+        return config().label();
+    }
+
+    /** The hostnames this account keeps pointed at the WAN address. */
+    default List<String> hostnames() {
+        return config().hostnames();
+    }
+
+    /** Whether AAAA records are kept too. */
+    default boolean ipv6() {
+        return config().common().ipv6();
+    }
+
+    /** After this long, an unchanged address is sent again. */
+    default Duration forceRefresh() {
+        return config().common().forceRefresh();
+    }
 }

@@ -1,16 +1,15 @@
 package dev.wanagent.ddns;
 
+import dev.wanagent.config.ProviderConfig;
 import dev.wanagent.config.Dyndns2ProviderConfig;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
-import okio.BufferedSource;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.net.InetAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * {@code GET {server}/nic/update?hostname=H1,H2&myip=IP} with Basic auth, one answer line per hostname.
  */
 public final class Dyndns2Provider implements DnsProvider {
-    private static final int MAX_ANSWER_CHARS = 4096;
+    /** An {@code abuse} answer holds the host at least this long (ddns-updater does the same). */
+    static final Duration ABUSE_HOLD = Duration.ofHours(1);
     private final Dyndns2ProviderConfig config;
     private final OkHttpClient http;
 
@@ -35,13 +36,8 @@ public final class Dyndns2Provider implements DnsProvider {
     }
 
     @Override
-    public String label() {
-        return config.label();
-    }
-
-    @Override
-    public List<String> hostnames() {
-        return config.hostnames();
+    public ProviderConfig config() {
+        return config;
     }
 
     @Override
@@ -60,35 +56,18 @@ public final class Dyndns2Provider implements DnsProvider {
                 .get()
                 .build();
         try (Response response = http.newCall(request).execute()) {
-            String body = readAnswer(response.body());
-            if (response.code() == 401 || response.code() == 403) {
-                return all(hostnames, UpdateOutcome.fatal("HTTP " + response.code() + " (username or password refused)"));
-            }
-            if (response.code() == 429 || response.code() >= 500) {
-                return all(hostnames, UpdateOutcome.retry("HTTP " + response.code()));
-            }
+            // a provider that echoes the request must not carry the password into logs and state
+            String secret = config.password().reveal();
+            String body = secret.isEmpty() ? HttpAnswers.body(response) : HttpAnswers.body(response).replace(secret, "****");
+            Optional<UpdateOutcome> byStatus = HttpAnswers.byStatus(response, "");
+            if (byStatus.isPresent()) return all(hostnames, byStatus.get());
             if (response.code() != 200) {
-                return all(hostnames, UpdateOutcome.retry("HTTP " + response.code() + " " + printable(redact(body))));
+                return all(hostnames, UpdateOutcome.retry("HTTP " + response.code() + " " + HttpAnswers.printable(body, null)));
             }
-            return classifyAnswer(hostnames, redact(body));
-        } catch (InterruptedIOException e) {
-            return all(hostnames, UpdateOutcome.retry("timed out: " + config.server().getHost() + " did not answer"));
+            return classifyAnswer(hostnames, body);
         } catch (IOException e) {
-            return all(hostnames, UpdateOutcome.retry("cannot reach " + config.server().getHost() + ": "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage())));
+            return all(hostnames, HttpAnswers.failure(e, config.server().getHost()));
         }
-    }
-
-    /** A provider that echoes the request must not carry the password into logs and state. */
-    private String redact(String answer) {
-        String secret = config.password().reveal();
-        return secret.isEmpty() ? answer : answer.replace(secret, "****");
-    }
-
-    private static String readAnswer(ResponseBody body) throws IOException {
-        BufferedSource source = body.source();
-        source.request(MAX_ANSWER_CHARS);
-        return source.readUtf8(Math.min(source.getBuffer().size(), MAX_ANSWER_CHARS)).trim();
     }
 
     /** Maps the answer lines (one per hostname, in request order) to outcomes. */
@@ -107,7 +86,7 @@ public final class Dyndns2Provider implements DnsProvider {
 
     static UpdateOutcome classifyLine(String line) {
         String code = line.split("\\s+")[0].toLowerCase(Locale.ROOT);
-        String shown = printable(line);
+        String shown = HttpAnswers.printable(line, null);
         return switch (code) {
             case "good", "nochg" -> UpdateOutcome.success(shown);
             case "badauth" -> UpdateOutcome.fatal(shown + " (username or password refused)");
@@ -117,11 +96,12 @@ public final class Dyndns2Provider implements DnsProvider {
             case "!donator" -> UpdateOutcome.fatal(shown + " (feature needs a paid account)");
             case "!yours" -> UpdateOutcome.fatal(shown + " (hostname belongs to another account)");
             case "numhost" -> UpdateOutcome.fatal(shown + " (too many hostnames in one request)");
-            case "abuse" -> UpdateOutcome.fatal(shown + " (the provider blocked this host for abuse)");
+            case "abuse" -> UpdateOutcome.retryAfter(shown + " (the provider holds this host for abuse)", ABUSE_HOLD);
             case "911", "dnserr" -> UpdateOutcome.retry(shown + " (provider-side problem)");
             default -> UpdateOutcome.retry("unrecognised answer '" + shown + "'");
         };
     }
+
 
     private static Map<String, UpdateOutcome> all(List<String> hostnames, UpdateOutcome outcome) {
         Map<String, UpdateOutcome> out = new LinkedHashMap<>();
@@ -129,8 +109,4 @@ public final class Dyndns2Provider implements DnsProvider {
         return out;
     }
 
-    private static String printable(String s) {
-        String t = s.replaceAll("[^\\x20-\\x7e]", "?");
-        return t.length() > 100 ? t.substring(0, 100) + "…" : t;
-    }
 }

@@ -39,8 +39,8 @@ class Dyndns2ProviderTest {
     }
 
     private Dyndns2Provider provider(OkHttpClient http, List<String> hosts) {
-        return new Dyndns2Provider(new Dyndns2ProviderConfig(server.url("/").uri(), "me@example.com",
-                new Secret(PASSWORD), hosts, false), http);
+        return new Dyndns2Provider(new Dyndns2ProviderConfig(ProviderTests.common(hosts), server.url("/").uri(),
+                "me@example.com", new Secret(PASSWORD), false), http);
     }
 
     @AfterEach
@@ -85,7 +85,7 @@ class Dyndns2ProviderTest {
             "badauth, FATAL",
             "nohost, FATAL",
             "notfqdn, FATAL",
-            "abuse, FATAL",
+            "abuse, RETRY",
             "badagent, FATAL",
             "!donator, FATAL",
             "911, RETRY",
@@ -109,7 +109,7 @@ class Dyndns2ProviderTest {
         answer(401, "");
         UpdateOutcome o = provider.update(List.of("myhome.ddns.net"), ip).get("myhome.ddns.net");
         assertEquals(UpdateOutcome.Kind.FATAL, o.kind());
-        assertEquals("HTTP 401 (username or password refused)", o.detail());
+        assertEquals("HTTP 401 (credentials refused)", o.detail());
     }
 
     @Test
@@ -148,8 +148,8 @@ class Dyndns2ProviderTest {
 
     @Test
     void serverPathIsKept() throws Exception {
-        Dyndns2Provider withPath = new Dyndns2Provider(new Dyndns2ProviderConfig(server.url("/dyn/").uri(), "u",
-                new Secret("p"), List.of("h.example.net"), false), ProviderHttp.newClient());
+        Dyndns2Provider withPath = new Dyndns2Provider(new Dyndns2ProviderConfig(ProviderTests.common(List.of("h.example.net")),
+                server.url("/dyn/").uri(), "u", new Secret("p"), false), ProviderHttp.newClient());
         answer(200, "good 11.22.33.44");
         withPath.update(List.of("h.example.net"), ip);
         assertEquals("/dyn/nic/update?hostname=h.example.net&myip=11.22.33.44",

@@ -1,0 +1,161 @@
+package dev.wanagent.ddns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wanagent.config.ProviderConfig;
+import dev.wanagent.config.AliDnsProviderConfig;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Alibaba Cloud DNS (AliDNS) RPC API 2015-01-09, signed with HMAC-SHA1 (SignatureVersion 1.0) as Alibaba Cloud's
+ * "request signature" documentation describes: DescribeSubDomainRecords finds the record, UpdateDomainRecord sets
+ * its value. The record must exist.
+ */
+public final class AliDnsProvider implements DnsProvider {
+    static final HttpUrl API = HttpUrl.get("https://alidns.aliyuncs.com/");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final AliDnsProviderConfig config;
+    private final OkHttpClient http;
+    private final HttpUrl api;
+    private final Clock clock;
+    private final Supplier<String> nonce;
+
+    public AliDnsProvider(AliDnsProviderConfig config, OkHttpClient http) {
+        this(config, http, API, Clock.systemUTC(), () -> UUID.randomUUID().toString());
+    }
+
+    AliDnsProvider(AliDnsProviderConfig config, OkHttpClient http, HttpUrl api, Clock clock, Supplier<String> nonce) {
+        this.config = config;
+        this.http = http;
+        this.api = api;
+        this.clock = clock;
+        this.nonce = nonce;
+    }
+
+    @Override
+    public ProviderConfig config() {
+        return config;
+    }
+
+    @Override
+    public Map<String, UpdateOutcome> update(List<String> hostnames, InetAddress address) {
+        String type = address instanceof Inet6Address ? "AAAA" : "A";
+        String ip = address.getHostAddress();
+        Map<String, UpdateOutcome> out = new LinkedHashMap<>();
+        for (String host : hostnames) {
+            try {
+                JsonNode found = call(Map.of("Action", "DescribeSubDomainRecords", "SubDomain", host, "Type", type));
+                JsonNode records = found.path("DomainRecords").path("Record");
+                if (records.isEmpty()) {
+                    out.put(host, UpdateOutcome.fatal("no " + type + " record " + host + " in this account (create it"
+                            + " in the AliDNS console first)"));
+                    continue;
+                }
+                JsonNode record = records.get(0);
+                if (ip.equals(record.path("Value").asText())) {
+                    out.put(host, UpdateOutcome.success("already " + ip));
+                    continue;
+                }
+                call(Map.of("Action", "UpdateDomainRecord", "RecordId", record.path("RecordId").asText(),
+                        "RR", record.path("RR").asText(), "Type", type, "Value", ip));
+                out.put(host, UpdateOutcome.success("updated " + type + " " + ip));
+            } catch (ProviderCallFailed f) {
+                out.put(host, f.outcome());
+                if (f.outcome().kind() == UpdateOutcome.Kind.FATAL && f.accountWide()) {
+                    for (String h : hostnames) out.putIfAbsent(h, f.outcome());
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private JsonNode call(Map<String, String> action) throws ProviderCallFailed {
+        HttpUrl url = signedUrl(action);
+        try (Response response = http.newCall(new Request.Builder().url(url).get().build()).execute()) {
+            String text = HttpAnswers.body(response);
+            JsonNode json;
+            try {
+                json = MAPPER.readTree(text);
+            } catch (IOException e) {
+                throw new ProviderCallFailed(UpdateOutcome.retry("HTTP " + response.code() + " not JSON: "
+                        + HttpAnswers.printable(text, config.accessKeySecret().reveal())), false);
+            }
+            String code = json.path("Code").asText("");
+            String detail = code.isEmpty() ? "" : code + " " + HttpAnswers.printable(json.path("Message").asText(""),
+                    config.accessKeySecret().reveal());
+            if (code.startsWith("Throttling") || code.equals("ServiceUnavailable") || code.startsWith("InternalError")) {
+                throw new ProviderCallFailed(UpdateOutcome.retry(detail), false);
+            }
+            Optional<UpdateOutcome> byStatus = HttpAnswers.byStatus(response, detail);
+            if (byStatus.isPresent()) {
+                throw new ProviderCallFailed(byStatus.get(), byStatus.get().kind() == UpdateOutcome.Kind.FATAL);
+            }
+            if (response.code() != 200 || !code.isEmpty()) {
+                boolean account = code.startsWith("InvalidAccessKeyId") || code.startsWith("SignatureDoesNotMatch")
+                        || code.startsWith("Forbidden");
+                throw new ProviderCallFailed(UpdateOutcome.fatal("HTTP " + response.code() + " " + detail), account);
+            }
+            return json;
+        } catch (IOException e) {
+            throw new ProviderCallFailed(HttpAnswers.failure(e, api.host()), false);
+        }
+    }
+
+    /** The request URL with the common parameters and the Signature. */
+    HttpUrl signedUrl(Map<String, String> action) {
+        TreeMap<String, String> params = new TreeMap<>(action);
+        params.put("Format", "JSON");
+        params.put("Version", "2015-01-09");
+        params.put("AccessKeyId", config.accessKeyId());
+        params.put("SignatureMethod", "HMAC-SHA1");
+        params.put("SignatureVersion", "1.0");
+        params.put("SignatureNonce", nonce.get());
+        params.put("Timestamp", Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
+        StringBuilder query = new StringBuilder();
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            if (query.length() > 0) query.append('&');
+            query.append(percent(p.getKey())).append('=').append(percent(p.getValue()));
+        }
+        String stringToSign = "GET&" + percent("/") + "&" + percent(query.toString());
+        String signature;
+        try {
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec((config.accessKeySecret().reveal() + "&").getBytes(StandardCharsets.UTF_8),
+                    "HmacSHA1"));
+            signature = Base64.getEncoder().encodeToString(mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA1 is part of every JDK", e);
+        }
+        return HttpUrl.get(api + "?" + query + "&Signature=" + percent(signature));
+    }
+
+    /** RFC 3986 percent-encoding as Alibaba Cloud specifies it (space %20, * %2A, ~ kept). */
+    static String percent(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+    }
+}

@@ -1,0 +1,183 @@
+package dev.wanagent.ddns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wanagent.config.ProviderConfig;
+import dev.wanagent.config.DnsPodProviderConfig;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * DNSPod through Tencent Cloud API 3.0 (version 2021-03-23), signed with TC3-HMAC-SHA256 as Tencent Cloud's
+ * "Signature v3" documentation describes: DescribeRecordList finds the record, ModifyRecord sets its value on the
+ * same line. The record must exist.
+ */
+public final class DnsPodProvider implements DnsProvider {
+    static final HttpUrl API = HttpUrl.get("https://dnspod.tencentcloudapi.com/");
+    static final String HOST = "dnspod.tencentcloudapi.com";
+    private static final String VERSION = "2021-03-23";
+    private static final String CONTENT_TYPE = "application/json; charset=utf-8";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final DnsPodProviderConfig config;
+    private final OkHttpClient http;
+    private final HttpUrl api;
+    private final Clock clock;
+
+    public DnsPodProvider(DnsPodProviderConfig config, OkHttpClient http) {
+        this(config, http, API, Clock.systemUTC());
+    }
+
+    DnsPodProvider(DnsPodProviderConfig config, OkHttpClient http, HttpUrl api, Clock clock) {
+        this.config = config;
+        this.http = http;
+        this.api = api;
+        this.clock = clock;
+    }
+
+    @Override
+    public ProviderConfig config() {
+        return config;
+    }
+
+    /** home.example.com in example.com → "home"; the zone apex → "@". */
+    String subdomain(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        String zone = config.domain().toLowerCase(Locale.ROOT);
+        return h.equals(zone) ? "@" : h.substring(0, h.length() - zone.length() - 1);
+    }
+
+    @Override
+    public Map<String, UpdateOutcome> update(List<String> hostnames, InetAddress address) {
+        String type = address instanceof Inet6Address ? "AAAA" : "A";
+        String ip = address.getHostAddress();
+        Map<String, UpdateOutcome> out = new LinkedHashMap<>();
+        for (String host : hostnames) {
+            if (!host.toLowerCase(Locale.ROOT).equals(config.domain().toLowerCase(Locale.ROOT))
+                    && !host.toLowerCase(Locale.ROOT).endsWith("." + config.domain().toLowerCase(Locale.ROOT))) {
+                out.put(host, UpdateOutcome.fatal(host + " is not in domain " + config.domain()));
+                continue;
+            }
+            String sub = subdomain(host);
+            try {
+                ObjectNode find = MAPPER.createObjectNode().put("Domain", config.domain()).put("Subdomain", sub)
+                        .put("RecordType", type);
+                JsonNode list = call("DescribeRecordList", find);
+                if (list == null || list.path("RecordList").isEmpty()) {
+                    out.put(host, UpdateOutcome.fatal("no " + type + " record " + host + " (create it in DNSPod first)"));
+                    continue;
+                }
+                JsonNode record = list.path("RecordList").get(0);
+                if (ip.equals(record.path("Value").asText())) {
+                    out.put(host, UpdateOutcome.success("already " + ip));
+                    continue;
+                }
+                ObjectNode modify = MAPPER.createObjectNode().put("Domain", config.domain()).put("SubDomain", sub)
+                        .put("RecordType", type).put("RecordLine", record.path("Line").asText("默认"))
+                        .put("Value", ip).put("RecordId", record.path("RecordId").asLong());
+                call("ModifyRecord", modify);
+                out.put(host, UpdateOutcome.success("updated " + type + " " + ip));
+            } catch (ProviderCallFailed f) {
+                out.put(host, f.outcome());
+                if (f.accountWide()) {
+                    for (String h : hostnames) out.putIfAbsent(h, f.outcome());
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Calls {@code action}; returns the Response object, or null for "no such record". */
+    private JsonNode call(String action, ObjectNode payload) throws ProviderCallFailed {
+        String body = payload.toString();
+        long timestamp = clock.instant().getEpochSecond();
+        Request request = new Request.Builder().url(api)
+                .header("Authorization", authorization(body, timestamp))
+                .header("X-TC-Action", action)
+                .header("X-TC-Version", VERSION)
+                .header("X-TC-Timestamp", Long.toString(timestamp))
+                .post(RequestBody.create(body.getBytes(StandardCharsets.UTF_8), MediaType.get(CONTENT_TYPE)))
+                .build();
+        try (Response response = http.newCall(request).execute()) {
+            String text = HttpAnswers.body(response);
+            Optional<UpdateOutcome> byStatus = HttpAnswers.byStatus(response, "");
+            if (byStatus.isPresent()) throw new ProviderCallFailed(byStatus.get(), true);
+            JsonNode json;
+            try {
+                json = MAPPER.readTree(text).path("Response");
+            } catch (IOException e) {
+                throw new ProviderCallFailed(UpdateOutcome.retry("HTTP " + response.code() + " not JSON"), false);
+            }
+            JsonNode error = json.path("Error");
+            if (error.isMissingNode()) return json;
+            String code = error.path("Code").asText("");
+            String detail = code + " " + HttpAnswers.printable(error.path("Message").asText(""),
+                    config.secretKey().reveal());
+            if (code.equals("ResourceNotFound.NoDataOfRecord")) return null;
+            if (code.startsWith("AuthFailure")) throw new ProviderCallFailed(UpdateOutcome.fatal(detail), true);
+            if (code.startsWith("RequestLimitExceeded") || code.startsWith("InternalError")
+                    || code.startsWith("ResourceUnavailable")) {
+                throw new ProviderCallFailed(UpdateOutcome.retry(detail), false);
+            }
+            throw new ProviderCallFailed(UpdateOutcome.fatal(detail), false);
+        } catch (IOException e) {
+            throw new ProviderCallFailed(HttpAnswers.failure(e, api.host()), false);
+        }
+    }
+
+    /** The TC3-HMAC-SHA256 Authorization header for a POST of {@code body} at {@code timestamp}. */
+    String authorization(String body, long timestamp) {
+        String date = java.time.Instant.ofEpochSecond(timestamp).atZone(ZoneOffset.UTC).toLocalDate().toString();
+        String canonicalRequest = "POST\n/\n\ncontent-type:" + CONTENT_TYPE + "\nhost:" + HOST + "\n\ncontent-type;host\n"
+                + sha256Hex(body);
+        String scope = date + "/dnspod/tc3_request";
+        String stringToSign = "TC3-HMAC-SHA256\n" + timestamp + "\n" + scope + "\n" + sha256Hex(canonicalRequest);
+        byte[] key = hmac(("TC3" + config.secretKey().reveal()).getBytes(StandardCharsets.UTF_8), date);
+        key = hmac(key, "dnspod");
+        key = hmac(key, "tc3_request");
+        String signature = HexFormat.of().formatHex(hmac(key, stringToSign));
+        return "TC3-HMAC-SHA256 Credential=" + config.secretId() + "/" + scope
+                + ", SignedHeaders=content-type;host, Signature=" + signature;
+    }
+
+    private static byte[] hmac(byte[] key, String data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    private static String sha256Hex(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.wanagent.ddns;
+
+import dev.wanagent.config.ProviderConfig;
+import dev.wanagent.config.DuckDnsProviderConfig;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** DuckDNS: {@code GET https://www.duckdns.org/update?domains=a,b&token=T&ip=IP}, answered OK or KO. */
+public final class DuckDnsProvider implements DnsProvider {
+    static final HttpUrl API = HttpUrl.get("https://www.duckdns.org/update");
+    private final DuckDnsProviderConfig config;
+    private final OkHttpClient http;
+    private final HttpUrl api;
+
+    public DuckDnsProvider(DuckDnsProviderConfig config, OkHttpClient http) {
+        this(config, http, API);
+    }
+
+    DuckDnsProvider(DuckDnsProviderConfig config, OkHttpClient http, HttpUrl api) {
+        this.config = config;
+        this.http = http;
+        this.api = api;
+    }
+
+    @Override
+    public ProviderConfig config() {
+        return config;
+    }
+
+    static String subdomain(String hostname) {
+        String h = hostname.toLowerCase(Locale.ROOT);
+        return h.endsWith(".duckdns.org") ? h.substring(0, h.length() - ".duckdns.org".length()) : h;
+    }
+
+    @Override
+    public Map<String, UpdateOutcome> update(List<String> hostnames, InetAddress address) {
+        HttpUrl url = api.newBuilder()
+                .addEncodedQueryParameter("domains", hostnames.stream().map(DuckDnsProvider::subdomain)
+                        .collect(Collectors.joining(",")))
+                .addQueryParameter("token", config.token().reveal())
+                .addQueryParameter(address instanceof Inet6Address ? "ipv6" : "ip", address.getHostAddress())
+                .build();
+        UpdateOutcome outcome;
+        try (Response response = http.newCall(new Request.Builder().url(url).get().build()).execute()) {
+            String body = HttpAnswers.printable(HttpAnswers.body(response), config.token().reveal());
+            Optional<UpdateOutcome> byStatus = HttpAnswers.byStatus(response, "");
+            if (byStatus.isPresent()) {
+                outcome = byStatus.get();
+            } else if (body.startsWith("OK")) {
+                outcome = UpdateOutcome.success("OK");
+            } else if (body.startsWith("KO")) {
+                outcome = UpdateOutcome.fatal("KO (the token or a domain was refused)");
+            } else {
+                outcome = UpdateOutcome.retry("HTTP " + response.code() + " unrecognised answer '" + body + "'");
+            }
+        } catch (IOException e) {
+            outcome = HttpAnswers.failure(e, api.host());
+        }
+        Map<String, UpdateOutcome> out = new LinkedHashMap<>();
+        for (String h : hostnames) out.put(h, outcome);
+        return out;
+    }
+}
