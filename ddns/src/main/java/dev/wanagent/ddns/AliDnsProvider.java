@@ -136,22 +136,29 @@ public final class AliDnsProvider implements DnsProvider {
         params.put("SignatureVersion", "1.0");
         params.put("SignatureNonce", nonce.get());
         params.put("Timestamp", Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
+        String query = canonicalQuery(params);
+        return HttpUrl.get(api + "?" + query + "&Signature=" + percent(sign(params, config.accessKeySecret().reveal())));
+    }
+
+    static String canonicalQuery(TreeMap<String, String> params) {
         StringBuilder query = new StringBuilder();
         for (Map.Entry<String, String> p : params.entrySet()) {
             if (query.length() > 0) query.append('&');
             query.append(percent(p.getKey())).append('=').append(percent(p.getValue()));
         }
-        String stringToSign = "GET&" + percent("/") + "&" + percent(query.toString());
-        String signature;
+        return query.toString();
+    }
+
+    /** Signature (v1.0, HMAC-SHA1) of a GET with {@code params}, keyed with the AccessKey secret plus "&". */
+    static String sign(TreeMap<String, String> params, String accessKeySecret) {
+        String stringToSign = "GET&" + percent("/") + "&" + percent(canonicalQuery(params));
         try {
             Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec((config.accessKeySecret().reveal() + "&").getBytes(StandardCharsets.UTF_8),
-                    "HmacSHA1"));
-            signature = Base64.getEncoder().encodeToString(mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8)));
+            mac.init(new SecretKeySpec((accessKeySecret + "&").getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            return Base64.getEncoder().encodeToString(mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA1 is part of every JDK", e);
         }
-        return HttpUrl.get(api + "?" + query + "&Signature=" + percent(signature));
     }
 
     /** RFC 3986 percent-encoding as Alibaba Cloud specifies it (space %20, * %2A, ~ kept). */

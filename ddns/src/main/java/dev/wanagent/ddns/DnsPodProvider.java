@@ -150,17 +150,26 @@ public final class DnsPodProvider implements DnsProvider {
 
     /** The TC3-HMAC-SHA256 Authorization header for a POST of {@code body} at {@code timestamp}. */
     String authorization(String body, long timestamp) {
+        return tc3Authorization(config.secretId(), config.secretKey().reveal(), "dnspod", HOST, body, timestamp);
+    }
+
+    /**
+     * Tencent Cloud API 3.0 signature (TC3-HMAC-SHA256) of a JSON POST to {@code host}, with content-type and host as
+     * the signed headers.
+     */
+    static String tc3Authorization(String secretId, String secretKey, String service, String host, String body,
+                                   long timestamp) {
         String date = java.time.Instant.ofEpochSecond(timestamp).atZone(ZoneOffset.UTC).toLocalDate().toString();
-        String canonicalRequest = "POST\n/\n\ncontent-type:" + CONTENT_TYPE + "\nhost:" + HOST + "\n\ncontent-type;host\n"
+        String canonicalRequest = "POST\n/\n\ncontent-type:" + CONTENT_TYPE + "\nhost:" + host + "\n\ncontent-type;host\n"
                 + sha256Hex(body);
-        String scope = date + "/dnspod/tc3_request";
+        String scope = date + "/" + service + "/tc3_request";
         String stringToSign = "TC3-HMAC-SHA256\n" + timestamp + "\n" + scope + "\n" + sha256Hex(canonicalRequest);
-        byte[] key = hmac(("TC3" + config.secretKey().reveal()).getBytes(StandardCharsets.UTF_8), date);
-        key = hmac(key, "dnspod");
+        byte[] key = hmac(("TC3" + secretKey).getBytes(StandardCharsets.UTF_8), date);
+        key = hmac(key, service);
         key = hmac(key, "tc3_request");
         String signature = HexFormat.of().formatHex(hmac(key, stringToSign));
-        return "TC3-HMAC-SHA256 Credential=" + config.secretId() + "/" + scope
-                + ", SignedHeaders=content-type;host, Signature=" + signature;
+        return "TC3-HMAC-SHA256 Credential=" + secretId + "/" + scope + ", SignedHeaders=content-type;host, Signature="
+                + signature;
     }
 
     private static byte[] hmac(byte[] key, String data) {
