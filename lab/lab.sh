@@ -22,6 +22,7 @@ LAB_DIR=${WAN_AGENT_LAB_DIR:-/run/wan-agent-lab}
 WAN_NET=11.22.33
 WAN_GW=$WAN_NET.1
 WAN_ADDR_DEFAULT=$WAN_NET.44
+WAN6=2a00:1111:2222:3333::44
 LAN_RTR=192.168.77.1
 LAN_HOST=192.168.77.100
 LAN_EVIL=192.168.77.66
@@ -215,6 +216,8 @@ cmd_up() {
   ip link add rlan netns rtr type veth peer name hlan netns lan
   ip -n isp addr add $WAN_GW/24 dev isp0; ip -n isp link set isp0 up
   ip -n rtr addr add $WAN_ADDR_DEFAULT/24 dev rwan; ip -n rtr link set rwan up
+  # a global IPv6 address on the WAN too (for AAAA updates; SNMP's ipAddressTable reports it)
+  ip -n rtr -6 addr add $WAN6/64 dev rwan nodad
   ip -n rtr addr add $LAN_RTR/24 dev rlan; ip -n rtr link set rlan up
   ip -n lan addr add $LAN_HOST/24 dev hlan; ip -n lan link set hlan up
   # a second address on the LAN side for the hostile-device tests (lab/HostileResponder.java)
@@ -262,9 +265,9 @@ cmd_wan_change() {
   echo "$new"
 }
 
-cmd_wan_remove() { # the WAN link loses its address (PPPoE down): the router reports 0.0.0.0
+cmd_wan_remove() { # the WAN link loses its IPv4 address (PPPoE down): the router reports 0.0.0.0
   need_root
-  ip -n rtr addr flush dev rwan
+  ip -n rtr -4 addr flush dev rwan
 }
 
 cmd_reboot_router() {

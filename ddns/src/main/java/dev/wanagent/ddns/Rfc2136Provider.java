@@ -61,8 +61,9 @@ public final class Rfc2136Provider implements DnsProvider {
             Message response = resolver.send(update);
             int rcode = response.getRcode();
             String shown = Rcode.string(rcode);
-            if (response.getTSIG() != null && !response.isVerified()) {
-                outcome = UpdateOutcome.fatal("the server's answer is not signed with the key (" + shown + ")");
+            if (rcode == Rcode.NOERROR && !response.isVerified()) {
+                // a success must come signed with our key: anything else could be forged
+                outcome = UpdateOutcome.retry("the server's NOERROR answer is not signed with the key");
             } else if (rcode == Rcode.NOERROR) {
                 outcome = UpdateOutcome.success("NOERROR " + (address instanceof Inet6Address ? "AAAA " : "A ")
                         + address.getHostAddress());
