@@ -10,7 +10,6 @@ import okhttp3.Response;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,8 +67,6 @@ public final class DuckDnsProvider implements DnsProvider {
         } catch (IOException e) {
             outcome = HttpAnswers.failure(e, api.host());
         }
-        Map<String, UpdateOutcome> out = new LinkedHashMap<>();
-        for (String h : hostnames) out.put(h, outcome);
-        return out;
+        return outcome.forAll(hostnames);
     }
 }

@@ -60,20 +60,20 @@ public final class Dyndns2Provider implements DnsProvider {
             String secret = config.password().reveal();
             String body = secret.isEmpty() ? HttpAnswers.body(response) : HttpAnswers.body(response).replace(secret, "****");
             Optional<UpdateOutcome> byStatus = HttpAnswers.byStatus(response, "");
-            if (byStatus.isPresent()) return all(hostnames, byStatus.get());
+            if (byStatus.isPresent()) return byStatus.get().forAll(hostnames);
             if (response.code() != 200) {
-                return all(hostnames, UpdateOutcome.retry("HTTP " + response.code() + " " + HttpAnswers.printable(body, null)));
+                return UpdateOutcome.retry("HTTP " + response.code() + " " + HttpAnswers.printable(body, null)).forAll(hostnames);
             }
             return classifyAnswer(hostnames, body);
         } catch (IOException e) {
-            return all(hostnames, HttpAnswers.failure(e, config.server().getHost()));
+            return HttpAnswers.failure(e, config.server().getHost()).forAll(hostnames);
         }
     }
 
     /** Maps the answer lines (one per hostname, in request order) to outcomes. */
     static Map<String, UpdateOutcome> classifyAnswer(List<String> hostnames, String body) {
         List<String> lines = body.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
-        if (lines.isEmpty()) return all(hostnames, UpdateOutcome.retry("empty answer"));
+        if (lines.isEmpty()) return UpdateOutcome.retry("empty answer").forAll(hostnames);
         Map<String, UpdateOutcome> out = new LinkedHashMap<>();
         for (int i = 0; i < hostnames.size(); i++) {
             // a single line answers for every host (some servers answer once for the whole request)
@@ -103,10 +103,5 @@ public final class Dyndns2Provider implements DnsProvider {
     }
 
 
-    private static Map<String, UpdateOutcome> all(List<String> hostnames, UpdateOutcome outcome) {
-        Map<String, UpdateOutcome> out = new LinkedHashMap<>();
-        for (String h : hostnames) out.put(h, outcome);
-        return out;
-    }
 
 }

@@ -20,7 +20,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -87,8 +86,6 @@ public final class Rfc2136Provider implements DnsProvider {
         } catch (IOException e) {
             outcome = HttpAnswers.failure(e, config.server() + ":" + config.port());
         }
-        Map<String, UpdateOutcome> out = new LinkedHashMap<>();
-        for (String h : hostnames) out.put(h, outcome);
-        return out;
+        return outcome.forAll(hostnames);
     }
 }

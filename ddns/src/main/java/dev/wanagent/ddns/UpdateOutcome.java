@@ -1,6 +1,9 @@
 package dev.wanagent.ddns;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,5 +40,12 @@ public record UpdateOutcome(Kind kind, String detail, Optional<Duration> retryAf
 
     public static UpdateOutcome fatal(String detail) {
         return new UpdateOutcome(Kind.FATAL, detail);
+    }
+
+    /** This outcome for each of {@code hostnames} (one answer covered them all), in order. */
+    public Map<String, UpdateOutcome> forAll(List<String> hostnames) {
+        Map<String, UpdateOutcome> out = new LinkedHashMap<>();
+        for (String h : hostnames) out.put(h, this);
+        return out;
     }
 }

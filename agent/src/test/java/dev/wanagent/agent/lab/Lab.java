@@ -150,16 +150,20 @@ public final class Lab {
                     externalPort: 3389
                     internalPort: 3389
                     protocol: TCP
-                providers:
-                  - type: dyndns2
-                    server: %s
-                    allowPlainHttp: true
-                    username: %s
-                    password: ${DYN_PASSWORD}
-                    hostnames: [home.example.net]
+                %s
                 stateDir: %s
-                """.formatted(upnpExtra, pollInterval, leaseSeconds, FakeProvider.URL, FakeProvider.USER, stateDir);
+                """.formatted(upnpExtra, pollInterval, leaseSeconds, FAKE_PROVIDER, stateDir);
     }
+
+    /** The providers block for the lab's fake dyndns2 endpoint (password from DYN_PASSWORD). */
+    public static final String FAKE_PROVIDER = """
+            providers:
+              - type: dyndns2
+                server: %s
+                allowPlainHttp: true
+                username: %s
+                password: ${DYN_PASSWORD}
+                hostnames: [home.example.net]""".formatted(FakeProvider.URL, FakeProvider.USER);
 
     /** The environment {@link #agentConfig} needs. */
     public static final Map<String, String> AGENT_ENV = Map.of("DYN_PASSWORD", FakeProvider.PASSWORD,

@@ -45,16 +45,9 @@ class SnmpLabIT {
                     host: 192.168.77.1
                 %s
                 pollInterval: 1h
-                providers:
-                  - type: dyndns2
-                    server: %s
-                    allowPlainHttp: true
-                    username: %s
-                    password: ${DYN_PASSWORD}
-                    hostnames: [home.example.net]
+                %s
                 stateDir: %s
-                """.formatted(snmp, FakeProvider.URL, FakeProvider.USER, dir.resolve("state")));
-
+                """.formatted(snmp, Lab.FAKE_PROVIDER, dir.resolve("state")));
     }
 
     private Lab.Result wanIp(Path cfg) throws IOException {
