@@ -29,7 +29,7 @@ public final class Main {
     static final int OK = 0;
     static final int FAILED = 1;
     static final int USAGE = 2;
-    private static final List<String> COMMANDS = List.of("run", "once", "wan-ip", "mappings", "check");
+    private static final List<String> COMMANDS = List.of("run", "once", "wan-ip", "mappings", "check", "status");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -75,7 +75,8 @@ public final class Main {
                         + "  once       one full pass: WAN address, port mappings, DNS; exit 0 on success\n"
                         + "  wan-ip     print the router's WAN address\n"
                         + "  mappings   list the router's port-mapping table (--add/--delete: change one entry)\n"
-                        + "  check      validate the config and probe each configured source\n\nOptions:",
+                        + "  check      validate the config and probe each configured source\n"
+                        + "  status     what the agent last saw and pushed, per DNS record (from the state file)\n\nOptions:",
                 options(), 2, 4, "\nhttps://github.com/wan-agent/wan-agent", false);
         w.flush();
     }
@@ -154,6 +155,7 @@ public final class Main {
                 case "once" -> once(agent);
                 case "wan-ip" -> wanIp(agent, source);
                 case "mappings" -> edit.isPresent() ? edit.get().apply(agent, out, err) : mappings(agent);
+                case "status" -> status(agent);
                 default -> check(agent);
             };
         }
@@ -295,6 +297,26 @@ public final class Main {
         if (!c.router().snmp().enabled()) out.println("snmp: disabled");
         for (var p : c.providers()) {
             out.println("provider: " + p.label() + " for " + String.join(", ", p.hostnames()));
+        }
+        return allOk ? OK : FAILED;
+    }
+
+    private int status(Agent agent) {
+        StateStore.State s = agent.dispatcher.state();
+        out.println("wan " + (s.wanAddress() == null ? "unknown" : s.wanAddress() + " (" + s.wanSource() + ", seen "
+                + s.wanSeenAt() + ")"));
+        if (s.records().isEmpty()) out.println("no DNS record pushed yet (state in " + agent.config.stateDir() + ")");
+        boolean allOk = true;
+        for (StateStore.RecordState r : s.records()) {
+            String line = "dns " + r.hostname() + " " + r.type() + " via " + r.provider() + ": " + r.status();
+            line += switch (r.status()) {
+                case "SUCCESS" -> " " + r.address() + " since " + r.updatedAt() + " (" + r.result() + ")";
+                case "RETRY" -> " " + r.attemptedAddress() + " after " + r.failures() + " failure(s), next try "
+                        + r.retryAt() + " (" + r.result() + ")";
+                default -> " " + r.attemptedAddress() + ": " + r.result() + "; stopped until the provider's config changes";
+            };
+            allOk &= "SUCCESS".equals(r.status());
+            out.println(line);
         }
         return allOk ? OK : FAILED;
     }

@@ -82,6 +82,11 @@ class DdnsLabIT {
         Lab.Result again = Lab.agent(env, "once", "-c", cfg.toString());
         assertTrue(again.stdout().contains("ok unchanged"), again.stdout());
         assertEquals(serial, serial(), "a restart with an unchanged address sends no update");
+        Lab.Result status = Lab.agent(env, "status", "-c", cfg.toString());
+        assertEquals(0, status.exit(), status.toString());
+        assertTrue(status.stdout().startsWith("wan 11.22.33.44 (upnp, seen "), status.stdout());
+        assertTrue(status.stdout().contains("dns www." + ZONE + " A via rfc2136 " + ZONE + "@192.168.77.1: SUCCESS"
+                + " 11.22.33.44 since "), status.stdout());
 
         String next = Lab.lab("wan-change").trim();
         Lab.Result changed = Lab.agent(env, "once", "-c", cfg.toString());
@@ -114,5 +119,10 @@ class DdnsLabIT {
         // refused: a second run does not send again (the config did not change)
         Lab.Result again = Lab.agent(Map.of(), "once", "-c", cfg.toString());
         assertTrue(again.stdout().contains("FAILED stopped: NOTAUTH"), again.stdout());
+        Lab.Result status = Lab.agent(Map.of(), "status", "-c", cfg.toString());
+        assertEquals(1, status.exit());
+        assertTrue(status.stdout().contains("dns home." + ZONE + " A via rfc2136 " + ZONE + "@192.168.77.1: FATAL"
+                + " 11.22.33.44: NOTAUTH"), status.stdout());
+        assertTrue(status.stdout().contains("stopped until the provider's config changes"), status.stdout());
     }
 }
