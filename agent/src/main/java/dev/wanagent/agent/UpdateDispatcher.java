@@ -2,7 +2,9 @@ package dev.wanagent.agent;
 
 import dev.wanagent.agent.StateStore.RecordState;
 import dev.wanagent.agent.StateStore.State;
+import dev.wanagent.config.ProviderCommon;
 import dev.wanagent.ddns.DnsProvider;
+import dev.wanagent.ddns.LiveDns;
 import dev.wanagent.ddns.PublicAddress;
 import dev.wanagent.ddns.UpdateOutcome;
 import org.slf4j.Logger;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,11 +45,20 @@ final class UpdateDispatcher {
     static final Duration FIRST_BACKOFF = Duration.ofMinutes(1);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(30);
 
+    /** How {@code verifyDns} asks DNS: hostname, AAAA?, server → the addresses it answers. */
+    interface LiveRecords {
+        Set<InetAddress> lookup(String hostname, boolean ipv6, Optional<String> server) throws IOException;
+    }
+
+    /** After the agent's own update, DNS may show the old address for a while (TTL, propagation): no verifying. */
+    static final Duration VERIFY_GRACE = Duration.ofMinutes(5);
+
     /** One record after a pass: {@code ok} when DNS holds (or was just given) the address. */
     record RecordResult(String provider, String hostname, String type, boolean ok, String detail) {
     }
 
     private final List<DnsProvider> providers;
+    private final LiveRecords live;
     private final StateStore store;
     private final ConfigFingerprint fingerprints;
     private final Clock clock;
@@ -61,7 +73,13 @@ final class UpdateDispatcher {
 
     UpdateDispatcher(List<DnsProvider> providers, StateStore store, ConfigFingerprint fingerprints, Clock clock,
                      DoubleSupplier jitter) {
+        this(providers, LiveDns::lookup, store, fingerprints, clock, jitter);
+    }
+
+    UpdateDispatcher(List<DnsProvider> providers, LiveRecords live, StateStore store, ConfigFingerprint fingerprints,
+                     Clock clock, DoubleSupplier jitter) {
         this.providers = providers;
+        this.live = live;
         this.store = store;
         this.fingerprints = fingerprints;
         this.clock = clock;
@@ -88,7 +106,8 @@ final class UpdateDispatcher {
     List<RecordResult> dispatch(WanAddress wan, String source) {
         List<RecordResult> results = new ArrayList<>();
         Map<DnsProvider, Map<InetAddress, List<String>>> work = new LinkedHashMap<>();
-        boolean wanChanged = noteWan(wan.ipv4(), source);
+        State before = state;
+        noteWan(wan.ipv4(), source);
         Optional<InetAddress> v4 = publishable(wan.ipv4(), source);
         Optional<InetAddress> v6 = wan.ipv6().flatMap(a -> publishable(a, source));
         Instant now = clock.instant();
@@ -102,7 +121,7 @@ final class UpdateDispatcher {
             }
         }
         if (work.isEmpty()) {
-            if (wanChanged) save();
+            if (state != before) save();
             return results;
         }
         Map<DnsProvider, Map<InetAddress, CompletableFuture<Map<String, UpdateOutcome>>>> calls = new LinkedHashMap<>();
@@ -126,13 +145,12 @@ final class UpdateDispatcher {
         return results;
     }
 
-    /** Logs a new WAN address once; returns true when it differs from the saved one. */
-    private boolean noteWan(InetAddress address, String source) {
+    /** Logs a new WAN address once and keeps it in the state. */
+    private void noteWan(InetAddress address, String source) {
         String addr = address.getHostAddress();
-        if (addr.equals(state.wanAddress())) return false;
+        if (addr.equals(state.wanAddress())) return;
         LOG.info("WAN address is {} (from {}{})", addr, source, state.wanAddress() == null ? "" : ", was " + state.wanAddress());
         state = state.withWan(addr, source, clock.instant().toString());
-        return true;
     }
 
     private Optional<InetAddress> publishable(InetAddress address, String source) {
@@ -163,11 +181,25 @@ final class UpdateDispatcher {
                     + " (until the provider's config changes)"));
         } else if (r != null && addr.equals(r.address()) && "SUCCESS".equals(r.status())
                 && now.isBefore(Instant.parse(r.updatedAt()).plus(p.forceRefresh()))) {
-            results.add(new RecordResult(p.label(), host, type, true, "unchanged (" + r.result() + ")"));
+            Optional<Set<InetAddress>> inDns = now.isAfter(Instant.parse(r.updatedAt()).plus(VERIFY_GRACE))
+                    ? liveRecords(p, host, type) : Optional.empty();
+            if (inDns.isPresent() && !inDns.get().contains(publishable.get())) {
+                LOG.info("{} {} {}: DNS answers {} instead of {}: sending it again (verifyDns)", p.label(), host, type,
+                        inDns.get(), addr);
+                work.computeIfAbsent(p, k -> new LinkedHashMap<>())
+                        .computeIfAbsent(publishable.get(), k -> new ArrayList<>()).add(host);
+            } else {
+                results.add(new RecordResult(p.label(), host, type, true, "unchanged (" + r.result() + ")"));
+            }
         } else if (r != null && "RETRY".equals(r.status()) && addr.equals(r.attemptedAddress())
                 && r.retryAt() != null && now.isBefore(Instant.parse(r.retryAt()))) {
             results.add(new RecordResult(p.label(), host, type, false, "backing off until " + r.retryAt()
                     + " after: " + r.result()));
+        } else if (liveRecords(p, host, type).filter(a -> a.equals(Set.of(publishable.get()))).isPresent()) {
+            // DNS already holds exactly this address (a new state file, a restore): sending it would be a no-change
+            // update, which some providers count as abuse
+            results.add(record(p, host, publishable.get(), UpdateOutcome.success("already in DNS (verifyDns)"),
+                    fingerprint, now));
         } else {
             if (r != null && addr.equals(r.address()) && "SUCCESS".equals(r.status())) {
                 LOG.info("{} {} {}: sending the unchanged address again (forceRefresh {} d)", p.label(), host, type,
@@ -175,6 +207,19 @@ final class UpdateDispatcher {
             }
             work.computeIfAbsent(p, k -> new LinkedHashMap<>())
                     .computeIfAbsent(publishable.get(), k -> new ArrayList<>()).add(host);
+        }
+    }
+
+    /** What DNS answers for the record, when the provider asks for {@code verifyDns}; empty when off or failed. */
+    private Optional<Set<InetAddress>> liveRecords(DnsProvider p, String host, String type) {
+        ProviderCommon common = p.config().common();
+        if (!common.verifyDns()) return Optional.empty();
+        try {
+            return Optional.of(live.lookup(host, type.equals("AAAA"), common.verifyDnsServer()));
+        } catch (IOException e) {
+            LOG.debug("{} {} {}: verifyDns lookup failed ({}); deciding from the state", p.label(), host, type,
+                    e.getMessage());
+            return Optional.empty();
         }
     }
 

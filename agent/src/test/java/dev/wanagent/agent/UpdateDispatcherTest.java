@@ -198,6 +198,45 @@ class UpdateDispatcherTest {
     }
 
     @Test
+    void verifyDnsSkipsWhatDnsHoldsAndRepairsWhatChangedBehindOurBack() throws Exception {
+        Dyndns2ProviderConfig verifying = new Dyndns2ProviderConfig(new ProviderCommon(List.of("a.example.net"), false,
+                ProviderCommon.DEFAULT_FORCE_REFRESH, true, Optional.of("192.0.2.53")), URI.create("https://dyn.example.net"),
+                "me", new Secret("pw"), false);
+        DnsProvider p = provider(verifying, UpdateOutcome.success("good"));
+        java.util.concurrent.atomic.AtomicReference<java.util.Set<InetAddress>> dns =
+                new java.util.concurrent.atomic.AtomicReference<>(java.util.Set.of(ip("11.22.33.44")));
+        List<String> asked = new ArrayList<>();
+        UpdateDispatcher d = new UpdateDispatcher(List.of(p), (host, v6, server) -> {
+            asked.add(host + " " + (v6 ? "AAAA" : "A") + " @" + server.orElse("system"));
+            return dns.get();
+        }, new StateStore(stateDir), ConfigFingerprint.load(stateDir), clock, () -> 0.5);
+        made.add(d);
+
+        // a fresh state, DNS already holds the address: nothing is sent
+        List<UpdateDispatcher.RecordResult> r = d.dispatch(wan("11.22.33.44"), "upnp");
+        assertEquals("already in DNS (verifyDns)", r.get(0).detail());
+        verify(p, never()).update(anyList(), any());
+        assertEquals(List.of("a.example.net A @192.0.2.53"), asked);
+
+        // within the grace after an update DNS is not asked; after it, a record changed behind our back is repaired
+        dns.set(java.util.Set.of(ip("6.6.6.6")));
+        d.dispatch(wan("11.22.33.44"), "upnp");
+        assertEquals(1, asked.size());
+        verify(p, never()).update(anyList(), any());
+        clock.advance(UpdateDispatcher.VERIFY_GRACE.plusSeconds(1));
+        d.dispatch(wan("11.22.33.44"), "upnp");
+        verify(p, times(1)).update(List.of("a.example.net"), ip("11.22.33.44"));
+
+        // a failed lookup decides from the state, as without verifyDns
+        UpdateDispatcher failing = new UpdateDispatcher(List.of(p), (host, v6, server) -> {
+            throw new java.io.IOException("timeout");
+        }, new StateStore(stateDir), ConfigFingerprint.load(stateDir), clock, () -> 0.5);
+        made.add(failing);
+        failing.dispatch(wan("11.22.33.45"), "upnp");
+        verify(p, times(1)).update(List.of("a.example.net"), ip("11.22.33.45"));
+    }
+
+    @Test
     void aSlowProviderDoesNotHoldBackAnother() throws Exception {
         CountDownLatch fastCalled = new CountDownLatch(1);
         DnsProvider fast = provider("fast", List.of("f.example.net"), UpdateOutcome.success("good"));

@@ -300,7 +300,11 @@ public final class ConfigLoader {
         boolean ipv6 = p.bool("ipv6", false);
         Duration forceRefresh = p.string("forceRefresh").map(t -> duration(p, "forceRefresh", t, Duration.ofHours(1)))
                 .orElse(ProviderCommon.DEFAULT_FORCE_REFRESH);
-        return new ProviderCommon(hostnames, ipv6, forceRefresh);
+        boolean verifyDns = p.bool("verifyDns", false);
+        Optional<String> verifyServer = p.string("verifyDnsServer");
+        verifyServer.filter(v -> ipv4(v).isEmpty() && !v.contains(":")).ifPresent(v ->
+                p.problem("verifyDnsServer", "\"" + v + "\" is not an IP address"));
+        return new ProviderCommon(hostnames, ipv6, forceRefresh, verifyDns, verifyServer);
     }
 
     private String zoneName(ConfigNode p, String key) {

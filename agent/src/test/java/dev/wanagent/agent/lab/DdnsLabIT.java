@@ -109,6 +109,36 @@ class DdnsLabIT {
     }
 
     @Test
+    void verifyDnsAsksBindBeforeSending() throws Exception {
+        Map<String, String> env = Map.of("TSIG_SECRET", tsig);
+        Path plain = config("  upnp: {enabled: true}", "${TSIG_SECRET}");
+        assertEquals(0, Lab.agent(env, "once", "-c", plain.toString()).exit()); // BIND now holds the address
+        String serial = serial();
+
+        Path verifying = Files.writeString(dir.resolve("verify.yaml"), Files.readString(plain)
+                .replace("    ipv6: true\n", "    ipv6: true\n    verifyDns: true\n    verifyDnsServer: 192.168.77.1\n")
+                .replace(dir.resolve("state").toString(), dir.resolve("state-verify").toString()));
+        Lab.Result fresh = Lab.agent(env, "once", "-c", verifying.toString());
+        assertEquals(0, fresh.exit(), fresh.toString());
+        assertTrue(fresh.stdout().contains("dns home." + ZONE + " via rfc2136 " + ZONE + "@192.168.77.1: ok already in DNS"),
+                fresh.stdout());
+        assertEquals(serial, serial(), "a new state file with DNS already right sends no update");
+
+        // the record is changed behind the agent's back; once the grace after its own update has passed, it repairs it
+        Lab.Result sneaky = Lab.run(List.of("nsupdate", "-y", "hmac-sha256:wan-agent-key:" + tsig), Duration.ofSeconds(10),
+                "server 192.168.77.1\nzone " + ZONE + "\nupdate delete home." + ZONE + " A\nupdate add home." + ZONE
+                        + " 60 A 6.6.6.6\nsend\n");
+        assertEquals(0, sneaky.exit(), sneaky.toString());
+        assertEquals("6.6.6.6", dig("home." + ZONE, "A"));
+        Path state = dir.resolve("state-verify").resolve("state.json");
+        Files.writeString(state, Files.readString(state).replaceAll("\"updatedAt\" : \"[^\"]+\"",
+                "\"updatedAt\" : \"2026-01-01T00:00:00Z\""));
+        Lab.Result repaired = Lab.agent(env, "once", "-c", verifying.toString());
+        assertEquals(0, repaired.exit(), repaired.toString());
+        assertEquals(Lab.DEFAULT_WAN, dig("home." + ZONE, "A"));
+    }
+
+    @Test
     void aWrongKeyIsAClearRefusal() throws Exception {
         String wrong = "c2VjcmV0LXRoYXQtaXMtbm90LXRoZS1rZXktLS0tLS0=";
         Path cfg = config("  upnp: {enabled: true}", wrong);

@@ -63,13 +63,29 @@ public final class Lab {
         return run(command, Map.of(), timeout);
     }
 
+    /** Runs {@code command} with {@code input} on its standard input. */
+    public static Result run(List<String> command, Duration timeout, String input) throws IOException {
+        Path in = Files.createTempFile("lab-in", ".txt");
+        try {
+            Files.writeString(in, input);
+            return run(command, Map.of(), timeout, in);
+        } finally {
+            Files.deleteIfExists(in);
+        }
+    }
+
     public static Result run(List<String> command, Map<String, String> env, Duration timeout) throws IOException {
+        return run(command, env, timeout, Path.of("/dev/null"));
+    }
+
+    private static Result run(List<String> command, Map<String, String> env, Duration timeout, Path input)
+            throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         Path out = Files.createTempFile("lab-out", ".txt");
         Path err = Files.createTempFile("lab-err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
-                Path.of("/dev/null").toFile()));
+                input.toFile()));
         Process p = pb.start();
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
