@@ -64,6 +64,8 @@ for i in $(seq "$N"); do
   t0=$(cat "$work/stamp")   # just before the router's WAN interface gets the new address
   got=$(wait_for "$new") || { echo "bench: change $i to $new never reached the provider" >&2; tail -20 "$work/agent.log" >&2; exit 1; }
   lat+=($(( got - t0 )))
+  # the next change only once the agent has the answer (a WAN change would cut the answer's way back)
+  for _ in $(seq 400); do grep -q "A: now $new " "$work/agent.log" && break; sleep 0.005; done
   sleep 0.3
 done
 

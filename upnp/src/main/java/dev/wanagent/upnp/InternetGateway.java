@@ -86,13 +86,15 @@ public final class InternetGateway {
                         + " (set router.upnp.location to the router's rootDesc URL)"));
         InetAddress local = DefaultGateway.localAddressTowards(gateway);
         List<SsdpDiscovery.Response> answers = SsdpDiscovery.search(local, wait, Optional.of(gateway));
-        UpnpException last = null;
         for (SsdpDiscovery.Response r : answers) {
             if (!r.responder().equals(gateway)) {
                 WARNINGS.warn(LOG, r.location().toString(), "UPnP: ignored the IGD at {} ({}): it is not the default"
                         + " gateway {}", r.responder().getHostAddress(), r.location(), gateway.getHostAddress());
-                continue;
             }
+        }
+        UpnpException last = null;
+        for (SsdpDiscovery.Response r : answers) {
+            if (!r.responder().equals(gateway)) continue;
             try {
                 return connect(GatewayDescription.fetch(r.location()), local);
             } catch (UpnpException e) {

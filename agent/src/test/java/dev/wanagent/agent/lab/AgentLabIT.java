@@ -52,6 +52,7 @@ class AgentLabIT {
                     () -> provider.received("home.example.net", Lab.DEFAULT_WAN));
             // the update came through the router's NAT, from the WAN address it reports
             assertTrue(provider.updates().get(0).endsWith(" " + Lab.DEFAULT_WAN), provider.updates().toString());
+            agent.awaitPushed(Lab.DEFAULT_WAN);
 
             String next = Lab.lab("wan-change").trim();
             Duration followed = Lab.await("the provider to receive " + next, Duration.ofSeconds(10),

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** {@code java -jar wan-agent.jar run -c CONFIG} in the background, its log in a file; closing sends SIGTERM. */
@@ -29,6 +30,25 @@ public final class RunningAgent implements AutoCloseable {
             return Files.readString(log);
         } catch (IOException e) {
             return "";
+        }
+    }
+
+    /**
+     * Waits until the agent has the provider's answer for {@code address} (not only until the provider got the
+     * request: changing the WAN address while the answer is on its way back through the router's NAT loses it).
+     */
+    public void awaitPushed(String address) {
+        Lab.await("the agent to finish pushing " + address, Duration.ofSeconds(15),
+                () -> logContains("A: now " + address + " "));
+    }
+
+    /** A thread dump of the agent (jstack), for a failure message. */
+    public String threads() {
+        try {
+            return Lab.run(List.of(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                    Long.toString(process.pid())), java.time.Duration.ofSeconds(20)).stdout();
+        } catch (IOException e) {
+            return "(no thread dump: " + e.getMessage() + ")";
         }
     }
 

@@ -134,6 +134,7 @@ class SnmpLabIT {
         try (FakeProvider provider = new FakeProvider(dir);
              RunningAgent agent = new RunningAgent(cfg, dir.resolve("agent.log"), ENV)) {
             Lab.await("the first update", Duration.ofSeconds(15), () -> provider.received("home.example.net", Lab.DEFAULT_WAN));
+            agent.awaitPushed(Lab.DEFAULT_WAN);
             // a trap with another community, then one from the router with the right one
             trap("not-the-community");
             String next = Lab.lab("wan-change").trim();

@@ -44,6 +44,7 @@ class UpnpLabIT {
         try (FakeProvider provider = new FakeProvider(dir);
              RunningAgent agent = new RunningAgent(cfg, dir.resolve("agent.log"), Lab.AGENT_ENV)) {
             Lab.await("the first update", Duration.ofSeconds(15), () -> provider.received("home.example.net", Lab.DEFAULT_WAN));
+            agent.awaitPushed(Lab.DEFAULT_WAN);
             Lab.await("the GENA subscription", Duration.ofSeconds(5), () -> agent.logContains("GENA: subscribed"));
             for (int i = 0; i < 3; i++) {
                 String next = Lab.lab("wan-change").trim();
@@ -51,6 +52,7 @@ class UpnpLabIT {
                 Duration took = Lab.await("the provider to receive " + next, Duration.ofSeconds(3),
                         () -> provider.received("home.example.net", next));
                 System.out.println("lab: event-driven DNS update " + took.toMillis() + " ms after the WAN change");
+                agent.awaitPushed(next);
             }
             assertTrue(agent.logContains("pass: router event: ExternalIPAddress"), agent.log());
 
@@ -165,11 +167,16 @@ class UpnpLabIT {
                  RunningAgent agent = new RunningAgent(cfg, dir.resolve("agent.log"), Lab.AGENT_ENV)) {
                 Lab.await("the first update", Duration.ofSeconds(15),
                         () -> provider.received("home.example.net", Lab.DEFAULT_WAN));
+                agent.awaitPushed(Lab.DEFAULT_WAN);
                 Lab.await("the spoofed NOTIFYs to be refused", Duration.ofSeconds(5),
                         () -> agent.logContains("GENA: refused NOTIFY"));
                 String next = Lab.lab("wan-change").trim();
-                Lab.await("the provider to receive " + next, Duration.ofSeconds(3),
-                        () -> provider.received("home.example.net", next));
+                try {
+                    Lab.await("the provider to receive " + next, Duration.ofSeconds(3),
+                            () -> provider.received("home.example.net", next));
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "\n" + agent.log() + "\n" + agent.threads(), e);
+                }
                 Thread.sleep(1000); // more spoofed events and announcements while running
                 String log = agent.log();
                 for (String refusal : List.of(
