@@ -50,23 +50,24 @@ public final class Main {
     static Options options() {
         Options o = new Options();
         o.addOption(Option.builder("c").longOpt("config").hasArg().argName("FILE")
-                .desc("config file (YAML, or JSON when it ends in .json)").build());
+                .desc("config file (YAML, or JSON when it ends in .json)").get());
         o.addOption(Option.builder().longOpt("source").hasArg().argName("upnp|snmp")
-                .desc("wan-ip: read from this source only").build());
+                .desc("wan-ip: read from this source only").get());
         o.addOption(Option.builder().longOpt("add").hasArg().argName("EXT[:INT][/tcp|udp]")
-                .desc("mappings: add one mapping for this host (or --client), e.g. 8080:80/tcp").build());
+                .desc("mappings: add one mapping for this host (or --client), e.g. 8080:80/tcp").get());
         o.addOption(Option.builder().longOpt("delete").hasArg().argName("EXT[/tcp|udp]")
-                .desc("mappings: delete one mapping, e.g. 8080/tcp").build());
+                .desc("mappings: delete one mapping, e.g. 8080/tcp").get());
         o.addOption(Option.builder().longOpt("client").hasArg().argName("IP")
-                .desc("mappings --add: the LAN address to forward to (default: this host)").build());
+                .desc("mappings --add: the LAN address to forward to (default: this host)").get());
         o.addOption(Option.builder().longOpt("lease").hasArg().argName("SECONDS")
-                .desc("mappings --add: lease in seconds (default 3600; 0 = permanent)").build());
-        o.addOption(Option.builder("v").longOpt("verbose").desc("debug logging").build());
-        o.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
-        o.addOption(Option.builder().longOpt("version").desc("print the version").build());
+                .desc("mappings --add: lease in seconds (default 3600; 0 = permanent)").get());
+        o.addOption(Option.builder("v").longOpt("verbose").desc("debug logging").get());
+        o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
+        o.addOption(Option.builder().longOpt("version").desc("print the version").get());
         return o;
     }
 
+    @SuppressWarnings("deprecation") // commons-cli 1.11's new help API prints through a serializer; this one suffices
     void usage(PrintStream to) {
         PrintWriter w = new PrintWriter(to);
         new HelpFormatter().printHelp(w, 100, "wan-agent COMMAND -c FILE [options]",

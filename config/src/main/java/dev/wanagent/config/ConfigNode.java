@@ -3,7 +3,6 @@ package dev.wanagent.config;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -214,9 +213,8 @@ final class ConfigNode {
     /** Every key of this object that no one read is an error: it is a typo or a key this version does not know. */
     void rejectUnknownKeys() {
         if (node == null || !node.isObject()) return;
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        while (it.hasNext()) {
-            String k = it.next().getKey();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            String k = field.getKey();
             if (!readKeys.contains(k)) {
                 String hint = closest(k, readKeys);
                 problem(k, "unknown key" + (hint == null ? "" : " (did you mean '" + hint + "'?)")
