@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,33 +64,19 @@ public final class AliDnsProvider implements DnsProvider {
     public Map<String, UpdateOutcome> update(List<String> hostnames, InetAddress address) {
         String type = address instanceof Inet6Address ? "AAAA" : "A";
         String ip = address.getHostAddress();
-        Map<String, UpdateOutcome> out = new LinkedHashMap<>();
-        for (String host : hostnames) {
-            try {
-                JsonNode found = call(Map.of("Action", "DescribeSubDomainRecords", "SubDomain", host, "Type", type));
-                JsonNode records = found.path("DomainRecords").path("Record");
-                if (records.isEmpty()) {
-                    out.put(host, UpdateOutcome.fatal("no " + type + " record " + host + " in this account (create it"
-                            + " in the AliDNS console first)"));
-                    continue;
-                }
-                JsonNode record = records.get(0);
-                if (ip.equals(record.path("Value").asText())) {
-                    out.put(host, UpdateOutcome.success("already " + ip));
-                    continue;
-                }
-                call(Map.of("Action", "UpdateDomainRecord", "RecordId", record.path("RecordId").asText(),
-                        "RR", record.path("RR").asText(), "Type", type, "Value", ip));
-                out.put(host, UpdateOutcome.success("updated " + type + " " + ip));
-            } catch (ProviderCallFailed f) {
-                out.put(host, f.outcome());
-                if (f.outcome().kind() == UpdateOutcome.Kind.FATAL && f.accountWide()) {
-                    for (String h : hostnames) out.putIfAbsent(h, f.outcome());
-                    break;
-                }
+        return ProviderCallFailed.eachHost(hostnames, host -> {
+            JsonNode found = call(Map.of("Action", "DescribeSubDomainRecords", "SubDomain", host, "Type", type));
+            JsonNode records = found.path("DomainRecords").path("Record");
+            if (records.isEmpty()) {
+                return UpdateOutcome.fatal("no " + type + " record " + host + " in this account (create it in the"
+                        + " AliDNS console first)");
             }
-        }
-        return out;
+            JsonNode record = records.get(0);
+            if (ip.equals(record.path("Value").asText())) return UpdateOutcome.success("already " + ip);
+            call(Map.of("Action", "UpdateDomainRecord", "RecordId", record.path("RecordId").asText(),
+                    "RR", record.path("RR").asText(), "Type", type, "Value", ip));
+            return UpdateOutcome.success("updated " + type + " " + ip);
+        });
     }
 
     private JsonNode call(Map<String, String> action) throws ProviderCallFailed {

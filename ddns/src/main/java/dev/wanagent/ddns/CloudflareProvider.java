@@ -15,7 +15,6 @@ import okhttp3.Response;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,41 +52,35 @@ public final class CloudflareProvider implements DnsProvider {
     public Map<String, UpdateOutcome> update(List<String> hostnames, InetAddress address) {
         String type = address instanceof Inet6Address ? "AAAA" : "A";
         String ip = address.getHostAddress();
-        Map<String, UpdateOutcome> out = new LinkedHashMap<>();
+        String zone;
         try {
-            String zone = zoneId();
-            for (String host : hostnames) {
-                JsonNode records = call(new Request.Builder().url(api.newBuilder().addPathSegments("zones")
-                        .addPathSegment(zone).addPathSegment("dns_records").addQueryParameter("type", type)
-                        .addQueryParameter("name", host).build()).get()).path("result");
-                if (records.isEmpty()) {
-                    if (!config.create()) {
-                        out.put(host, UpdateOutcome.fatal("no " + type + " record " + host + " in zone " + config.zone()
-                                + " (create it, or set create: true)"));
-                        continue;
-                    }
-                    ObjectNode body = MAPPER.createObjectNode().put("type", type).put("name", host).put("content", ip)
-                            .put("ttl", config.ttl()).put("proxied", config.proxied());
-                    call(new Request.Builder().url(api.newBuilder().addPathSegments("zones").addPathSegment(zone)
-                            .addPathSegment("dns_records").build()).post(RequestBody.create(body.toString(), JSON)));
-                    out.put(host, UpdateOutcome.success("created " + type + " " + ip));
-                    continue;
-                }
-                JsonNode record = records.get(0);
-                if (ip.equals(record.path("content").asText())) {
-                    out.put(host, UpdateOutcome.success("already " + ip));
-                    continue;
-                }
-                String body = MAPPER.createObjectNode().put("content", ip).toString();
-                call(new Request.Builder().url(api.newBuilder().addPathSegments("zones").addPathSegment(zone)
-                        .addPathSegment("dns_records").addPathSegment(record.path("id").asText()).build())
-                        .patch(RequestBody.create(body, JSON)));
-                out.put(host, UpdateOutcome.success("updated " + type + " " + ip));
-            }
+            zone = zoneId();
         } catch (ProviderCallFailed f) {
-            for (String host : hostnames) out.putIfAbsent(host, f.outcome());
+            return f.outcome().forAll(hostnames);
         }
-        return out;
+        return ProviderCallFailed.eachHost(hostnames, host -> {
+            JsonNode records = call(new Request.Builder().url(api.newBuilder().addPathSegments("zones")
+                    .addPathSegment(zone).addPathSegment("dns_records").addQueryParameter("type", type)
+                    .addQueryParameter("name", host).build()).get()).path("result");
+            if (records.isEmpty()) {
+                if (!config.create()) {
+                    return UpdateOutcome.fatal("no " + type + " record " + host + " in zone " + config.zone()
+                            + " (create it, or set create: true)");
+                }
+                ObjectNode body = MAPPER.createObjectNode().put("type", type).put("name", host).put("content", ip)
+                        .put("ttl", config.ttl()).put("proxied", config.proxied());
+                call(new Request.Builder().url(api.newBuilder().addPathSegments("zones").addPathSegment(zone)
+                        .addPathSegment("dns_records").build()).post(RequestBody.create(body.toString(), JSON)));
+                return UpdateOutcome.success("created " + type + " " + ip);
+            }
+            JsonNode record = records.get(0);
+            if (ip.equals(record.path("content").asText())) return UpdateOutcome.success("already " + ip);
+            String body = MAPPER.createObjectNode().put("content", ip).toString();
+            call(new Request.Builder().url(api.newBuilder().addPathSegments("zones").addPathSegment(zone)
+                    .addPathSegment("dns_records").addPathSegment(record.path("id").asText()).build())
+                    .patch(RequestBody.create(body, JSON)));
+            return UpdateOutcome.success("updated " + type + " " + ip);
+        });
     }
 
     private String zoneId() throws ProviderCallFailed {

@@ -23,7 +23,6 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,41 +72,27 @@ public final class DnsPodProvider implements DnsProvider {
     public Map<String, UpdateOutcome> update(List<String> hostnames, InetAddress address) {
         String type = address instanceof Inet6Address ? "AAAA" : "A";
         String ip = address.getHostAddress();
-        Map<String, UpdateOutcome> out = new LinkedHashMap<>();
-        for (String host : hostnames) {
-            if (!host.toLowerCase(Locale.ROOT).equals(config.domain().toLowerCase(Locale.ROOT))
-                    && !host.toLowerCase(Locale.ROOT).endsWith("." + config.domain().toLowerCase(Locale.ROOT))) {
-                out.put(host, UpdateOutcome.fatal(host + " is not in domain " + config.domain()));
-                continue;
+        String zone = config.domain().toLowerCase(Locale.ROOT);
+        return ProviderCallFailed.eachHost(hostnames, host -> {
+            String h = host.toLowerCase(Locale.ROOT);
+            if (!h.equals(zone) && !h.endsWith("." + zone)) {
+                return UpdateOutcome.fatal(host + " is not in domain " + config.domain());
             }
             String sub = subdomain(host);
-            try {
-                ObjectNode find = MAPPER.createObjectNode().put("Domain", config.domain()).put("Subdomain", sub)
-                        .put("RecordType", type);
-                JsonNode list = call("DescribeRecordList", find);
-                if (list == null || list.path("RecordList").isEmpty()) {
-                    out.put(host, UpdateOutcome.fatal("no " + type + " record " + host + " (create it in DNSPod first)"));
-                    continue;
-                }
-                JsonNode record = list.path("RecordList").get(0);
-                if (ip.equals(record.path("Value").asText())) {
-                    out.put(host, UpdateOutcome.success("already " + ip));
-                    continue;
-                }
-                ObjectNode modify = MAPPER.createObjectNode().put("Domain", config.domain()).put("SubDomain", sub)
-                        .put("RecordType", type).put("RecordLine", record.path("Line").asText("默认"))
-                        .put("Value", ip).put("RecordId", record.path("RecordId").asLong());
-                call("ModifyRecord", modify);
-                out.put(host, UpdateOutcome.success("updated " + type + " " + ip));
-            } catch (ProviderCallFailed f) {
-                out.put(host, f.outcome());
-                if (f.accountWide()) {
-                    for (String h : hostnames) out.putIfAbsent(h, f.outcome());
-                    break;
-                }
+            ObjectNode find = MAPPER.createObjectNode().put("Domain", config.domain()).put("Subdomain", sub)
+                    .put("RecordType", type);
+            JsonNode list = call("DescribeRecordList", find);
+            if (list == null || list.path("RecordList").isEmpty()) {
+                return UpdateOutcome.fatal("no " + type + " record " + host + " (create it in DNSPod first)");
             }
-        }
-        return out;
+            JsonNode record = list.path("RecordList").get(0);
+            if (ip.equals(record.path("Value").asText())) return UpdateOutcome.success("already " + ip);
+            ObjectNode modify = MAPPER.createObjectNode().put("Domain", config.domain()).put("SubDomain", sub)
+                    .put("RecordType", type).put("RecordLine", record.path("Line").asText("默认"))
+                    .put("Value", ip).put("RecordId", record.path("RecordId").asLong());
+            call("ModifyRecord", modify);
+            return UpdateOutcome.success("updated " + type + " " + ip);
+        });
     }
 
     /** Calls {@code action}; returns the Response object, or null for "no such record". */
