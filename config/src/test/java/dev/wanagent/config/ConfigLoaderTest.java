@@ -249,6 +249,31 @@ class ConfigLoaderTest {
                 .contains("router.snmp.trapPort: traps are checked against router.snmp.community: set it (v2c traps)"));
     }
 
+    /** The README's config example and each provider example load as documented. */
+    @Test
+    void theReadmeExamplesLoad(@TempDir Path dir) throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        Path tsig = Files.writeString(dir.resolve("tsig.secret"), "c2VjcmV0LWtleS1tYXRlcmlhbA==\n");
+        readme = readme.replace("/etc/wan-agent/tsig.secret", tsig.toString());
+        ConfigLoader anyEnv = new ConfigLoader(name -> "value-of-" + name);
+        java.util.regex.Matcher config = java.util.regex.Pattern.compile("## Configuration.*?```yaml\n(.*?)```",
+                java.util.regex.Pattern.DOTALL).matcher(readme);
+        assertTrue(config.find(), "README has a configuration example");
+        AgentConfig c = anyEnv.parse(config.group(1), "README.yaml");
+        assertEquals(2, c.mappings().size());
+        java.util.regex.Matcher providers = java.util.regex.Pattern.compile("```yaml\n(  - type: .*?)```",
+                java.util.regex.Pattern.DOTALL).matcher(readme);
+        StringBuilder all = new StringBuilder("providers:\n");
+        int count = 0;
+        while (providers.find()) {
+            all.append(providers.group(1));
+            count++;
+        }
+        assertEquals(ConfigLoader.TYPES.size(), count, "one example per provider type");
+        AgentConfig p = anyEnv.parse(all.toString(), "README-providers.yaml");
+        assertEquals(ConfigLoader.TYPES, p.providers().stream().map(ProviderConfig::type).toList());
+    }
+
     @Test
     void loadReportsMissingFile(@TempDir Path dir) {
         ConfigException e = assertThrows(ConfigException.class, () -> loader.load(dir.resolve("nope.yaml")));
