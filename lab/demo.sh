@@ -40,7 +40,8 @@ echo "fake dyndns2 provider on http://11.22.33.1:8245 (in the 'isp' namespace, r
 
 step "starting: wan-agent run -c lab/demo-config.yaml   (in the LAN namespace, 192.168.77.100)"
 export LAB_SNMP_COMMUNITY=wanlab LAB_DYNDNS_PASSWORD=demo-secret LAB_STATE_DIR=$LAB_DIR/agent-state
-ip netns exec lan bin/wan-agent run -c lab/demo-config.yaml 2> >(sed -u 's/^/    agent| /' >&2) &
+agentlog=$LAB_DIR/agent.log
+ip netns exec lan bin/wan-agent run -c lab/demo-config.yaml 2> >(tee "$agentlog" | sed -u 's/^/    agent| /' >&2) &
 agent_pid=$!
 started=$(ms)
 
@@ -59,6 +60,8 @@ wait_dns() { # host ip
 }
 wan=$(lab/lab.sh wan-ip)
 wait_dns home.wan-agent.test "$wan" || { echo "demo: the provider never got $wan" >&2; exit 1; }
+# change the WAN only once the agent has the provider's answers (a change would cut their way back through the NAT)
+for _ in $(seq 300); do [ "$(grep -c "A: now $wan " "$agentlog")" -ge 2 ] && break; sleep 0.1; done
 step "the DNS provider received the router's WAN address $wan"
 cat "$LAB_DIR/dyndns2.out" | grep dyndns2:
 

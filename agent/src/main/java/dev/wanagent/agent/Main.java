@@ -78,7 +78,7 @@ public final class Main {
                         + "  mappings   list the router's port-mapping table (--add/--delete: change one entry)\n"
                         + "  check      validate the config and probe each configured source\n"
                         + "  status     what the agent last saw and pushed, per DNS record (from the state file)\n\nOptions:",
-                options(), 2, 4, "\nhttps://github.com/wan-agent/wan-agent", false);
+                options(), 2, 4, "\nExit codes: 0 success, 1 failure (or an unusable config), 2 bad usage.", false);
         w.flush();
     }
 

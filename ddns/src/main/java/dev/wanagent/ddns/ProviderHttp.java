@@ -6,7 +6,8 @@ import java.time.Duration;
 
 /** The one HTTP client every provider shares: timeouts on every call and a real User-Agent. */
 public final class ProviderHttp {
-    public static final String USER_AGENT = "wan-agent/" + version() + " (+https://github.com/wan-agent/wan-agent)";
+    public static final String USER_AGENT = "wan-agent/" + version() + " (home WAN agent; Java "
+            + Runtime.version().feature() + ")";
 
     private ProviderHttp() {
     }
