@@ -200,7 +200,17 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(hook);
         agent.upnp.ifPresent(u -> u.enableEvents(agent.monitor::trigger));
         agent.snmp.ifPresent(s -> s.enableTraps(agent.monitor::trigger));
+        StatusServer status = null;
+        if (agent.config.statusListen().isPresent()) {
+            try {
+                status = new StatusServer(agent.config.statusListen().get(), agent.dispatcher::state, agent.monitor::last);
+            } catch (IOException e) {
+                err.println("wan-agent: cannot serve status on " + agent.config.statusListen().get() + ": " + e.getMessage());
+                return FAILED;
+            }
+        }
         agent.monitor.run();
+        if (status != null) status.close();
         if (agent.config.removeMappingsOnExit()) agent.reconciler.removeAll();
         return OK;
     }

@@ -68,7 +68,7 @@ final class UpdateDispatcher {
         t.setDaemon(true);
         return t;
     });
-    private State state;
+    private volatile State state;
     private final Map<String, InetAddress> lastRefused = new LinkedHashMap<>();
 
     UpdateDispatcher(List<DnsProvider> providers, StateStore store, ConfigFingerprint fingerprints, Clock clock,

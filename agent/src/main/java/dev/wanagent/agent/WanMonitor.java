@@ -46,6 +46,7 @@ final class WanMonitor {
     private volatile boolean stopping;
     private String lastSourceProblem;
     private Duration recheck = FIRST_RECHECK;
+    private volatile StatusServer.Snapshot last;
 
     WanMonitor(List<WanSource> sources, MappingReconciler reconciler, UpdateDispatcher dispatcher,
                Duration pollInterval, Clock clock) {
@@ -80,7 +81,14 @@ final class WanMonitor {
         List<UpdateDispatcher.RecordResult> records = wan.isPresent()
                 ? dispatcher.dispatch(wan.get(), used) : List.of();
         List<MappingReconciler.MappingStatus> mappings = reconciler.reconcile();
-        return new PassResult(wan, used, problems, mappings, records);
+        PassResult result = new PassResult(wan, used, problems, mappings, records);
+        last = new StatusServer.Snapshot(result, clock.instant());
+        return result;
+    }
+
+    /** The last pass, for the status page; null before the first. */
+    StatusServer.Snapshot last() {
+        return last;
     }
 
     /** Runs passes until {@link #stop()}. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
@@ -103,6 +104,7 @@ public final class ConfigLoader {
         }
         Path stateDir = top.string("stateDir").map(Path::of).orElse(AgentConfig.DEFAULT_STATE_DIR);
         boolean removeOnExit = top.bool("removeMappingsOnExit", false);
+        Optional<InetSocketAddress> status = top.object("status").flatMap(this::readStatus);
         top.rejectUnknownKeys();
         if (!mappings.isEmpty() && !router.upnp().enabled()) {
             top.problem("mappings", "port mappings are made over UPnP, but router.upnp.enabled is false");
@@ -110,7 +112,30 @@ public final class ConfigLoader {
         if (!router.upnp().enabled() && !router.snmp().enabled()) {
             top.problem("router", "no WAN address source is enabled (set router.upnp.enabled or router.snmp.enabled)");
         }
-        return new AgentConfig(router, poll, mappings, providers, stateDir, removeOnExit);
+        return new AgentConfig(router, poll, mappings, providers, stateDir, removeOnExit, status);
+    }
+
+    /** {@code status: {listen: 127.0.0.1:8787}}: an IPv4 address (loopback by default) and a port. */
+    private Optional<InetSocketAddress> readStatus(ConfigNode n) {
+        Optional<String> listen = n.string("listen");
+        n.rejectUnknownKeys();
+        if (listen.isEmpty()) return Optional.empty();
+        String text = listen.get().trim();
+        int colon = text.lastIndexOf(':');
+        String host = colon < 0 ? "127.0.0.1" : text.substring(0, colon);
+        String port = colon < 0 ? text : text.substring(colon + 1);
+        Optional<InetAddress> address = ipv4(host);
+        int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            p = -1;
+        }
+        if (address.isEmpty() || p < 1 || p > 65535) {
+            n.problem("listen", "\"" + text + "\" is not ADDRESS:PORT (e.g. 127.0.0.1:8787)");
+            return Optional.empty();
+        }
+        return Optional.of(new InetSocketAddress(address.get(), p));
     }
 
     private RouterConfig readRouter(ConfigNode r) {

@@ -42,7 +42,7 @@ class AgentLabIT {
 
     @Test
     void runKeepsMappingsAndDnsFollowsTheWanAddress() throws Exception {
-        Path cfg = Lab.writeConfig(dir, config("2s", 3600, ""));
+        Path cfg = Lab.writeConfig(dir, config("2s", 3600, "") + "status: {listen: 127.0.0.1:18787}\n");
         try (FakeProvider provider = new FakeProvider(dir);
              RunningAgent agent = new RunningAgent(cfg, dir.resolve("agent.log"), env)) {
             Duration mapped = Lab.await("8080 and 3389 on the router", Duration.ofSeconds(10),
@@ -59,6 +59,11 @@ class AgentLabIT {
                     () -> provider.received("home.example.net", next));
             System.out.println("lab: DNS followed a WAN change in " + followed.toMillis() + " ms");
             assertEquals(2, provider.updates().size(), "one update per address, no resends: " + provider.updates());
+            agent.awaitPushed(next);
+            Lab.Result status = Lab.run(List.of("curl", "-s", "http://127.0.0.1:18787/status"), Duration.ofSeconds(10));
+            assertTrue(status.stdout().contains("\"address\" : \"" + next + "\""), status.stdout());
+            assertTrue(status.stdout().contains("\"status\" : \"SUCCESS\""), status.stdout());
+            assertFalse(status.stdout().contains(FakeProvider.PASSWORD), status.stdout());
 
             Lab.lab("reboot-router");
             Duration back = Lab.await("mappings back after a router reboot", Duration.ofSeconds(10),
