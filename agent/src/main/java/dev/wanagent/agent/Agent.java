@@ -38,14 +38,8 @@ final class Agent implements AutoCloseable {
         this.http = ProviderHttp.newClient();
         List<DnsProvider> providers = config.providers().stream().map(p -> DnsProviders.create(p, http)).toList();
         SecureRandom random = new SecureRandom();
-        ConfigFingerprint fingerprints;
-        try {
-            fingerprints = ConfigFingerprint.load(config.stateDir());
-        } catch (java.io.IOException e) {
-            fingerprints = ConfigFingerprint.ephemeral(); // the state dir is checked, and reported, by run/once
-        }
-        this.dispatcher = new UpdateDispatcher(providers, new StateStore(config.stateDir()), fingerprints, clock,
-                random::nextDouble);
+        this.dispatcher = new UpdateDispatcher(providers, new StateStore(config.stateDir()),
+                ConfigFingerprint.in(config.stateDir()), clock, random::nextDouble);
         this.monitor = new WanMonitor(sources, reconciler, dispatcher, config.pollInterval(), clock);
     }
 

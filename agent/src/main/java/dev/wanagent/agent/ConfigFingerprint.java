@@ -3,6 +3,9 @@ package dev.wanagent.agent;
 import dev.wanagent.config.ProviderConfig;
 import dev.wanagent.config.Secret;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
@@ -22,18 +25,40 @@ import java.util.Map;
  * once and kept in the state directory (mode 600); the fingerprint reveals nothing about the secrets without it.
  */
 final class ConfigFingerprint {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigFingerprint.class);
     static final String KEY_FILE = "fingerprint.key";
-    private final byte[] key;
+    private final Path stateDir;
+    private byte[] key;
 
-    private ConfigFingerprint(byte[] key) {
+    private ConfigFingerprint(Path stateDir, byte[] key) {
+        this.stateDir = stateDir;
         this.key = key;
     }
 
-    static ConfigFingerprint load(Path stateDir) throws IOException {
+    /** Fingerprints keyed from {@code stateDir}; the key is read, or made, when first needed. */
+    static ConfigFingerprint in(Path stateDir) {
+        return new ConfigFingerprint(stateDir, null);
+    }
+
+    private synchronized byte[] key() {
+        if (key == null) {
+            try {
+                key = loadKey(stateDir);
+            } catch (IOException e) {
+                LOG.warn("cannot keep {} in {} ({}): a refused DNS record will be tried again after a restart",
+                        KEY_FILE, stateDir, e.getMessage());
+                key = new byte[32];
+                new SecureRandom().nextBytes(key);
+            }
+        }
+        return key;
+    }
+
+    private static byte[] loadKey(Path stateDir) throws IOException {
         Path file = stateDir.resolve(KEY_FILE);
         if (Files.exists(file)) {
             byte[] k = Files.readAllBytes(file);
-            if (k.length >= 32) return new ConfigFingerprint(k);
+            if (k.length >= 32) return k;
         }
         Files.createDirectories(stateDir);
         byte[] k = new byte[32];
@@ -51,14 +76,7 @@ final class ConfigFingerprint {
         } finally {
             Files.deleteIfExists(tmp);
         }
-        return new ConfigFingerprint(k);
-    }
-
-    /** A fingerprint that needs no key file (state directory not writable): changes with every restart. */
-    static ConfigFingerprint ephemeral() {
-        byte[] k = new byte[32];
-        new SecureRandom().nextBytes(k);
-        return new ConfigFingerprint(k);
+        return k;
     }
 
     String of(ProviderConfig config) {
@@ -66,7 +84,7 @@ final class ConfigFingerprint {
         append(canonical, config);
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.init(new SecretKeySpec(key(), "HmacSHA256"));
             return HexFormat.of().formatHex(mac.doFinal(canonical.toString().getBytes(StandardCharsets.UTF_8)), 0, 16);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);

@@ -44,7 +44,7 @@ class UpdateDispatcherTest {
 
     private UpdateDispatcher dispatcher(DnsProvider... providers) throws Exception {
         UpdateDispatcher d = new UpdateDispatcher(List.of(providers), new StateStore(stateDir),
-                ConfigFingerprint.load(stateDir), clock, () -> 0.5);
+                ConfigFingerprint.in(stateDir), clock, () -> 0.5);
         made.add(d);
         return d;
     }
@@ -209,7 +209,7 @@ class UpdateDispatcherTest {
         UpdateDispatcher d = new UpdateDispatcher(List.of(p), (host, v6, server) -> {
             asked.add(host + " " + (v6 ? "AAAA" : "A") + " @" + server.orElse("system"));
             return dns.get();
-        }, new StateStore(stateDir), ConfigFingerprint.load(stateDir), clock, () -> 0.5);
+        }, new StateStore(stateDir), ConfigFingerprint.in(stateDir), clock, () -> 0.5);
         made.add(d);
 
         // a fresh state, DNS already holds the address: nothing is sent
@@ -230,7 +230,7 @@ class UpdateDispatcherTest {
         // a failed lookup decides from the state, as without verifyDns
         UpdateDispatcher failing = new UpdateDispatcher(List.of(p), (host, v6, server) -> {
             throw new java.io.IOException("timeout");
-        }, new StateStore(stateDir), ConfigFingerprint.load(stateDir), clock, () -> 0.5);
+        }, new StateStore(stateDir), ConfigFingerprint.in(stateDir), clock, () -> 0.5);
         made.add(failing);
         failing.dispatch(wan("11.22.33.45"), "upnp");
         verify(p, times(1)).update(List.of("a.example.net"), ip("11.22.33.45"));
