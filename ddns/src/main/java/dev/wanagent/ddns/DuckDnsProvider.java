@@ -65,7 +65,7 @@ public final class DuckDnsProvider implements DnsProvider {
                 outcome = UpdateOutcome.retry("HTTP " + response.code() + " unrecognised answer '" + body + "'");
             }
         } catch (IOException e) {
-            outcome = HttpAnswers.failure(e, api.host());
+            outcome = HttpAnswers.failure(e, api.host(), config.token().reveal());
         }
         return outcome.forAll(hostnames);
     }

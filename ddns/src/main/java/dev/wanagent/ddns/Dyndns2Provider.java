@@ -66,7 +66,7 @@ public final class Dyndns2Provider implements DnsProvider {
             }
             return classifyAnswer(hostnames, body);
         } catch (IOException e) {
-            return HttpAnswers.failure(e, config.server().getHost()).forAll(hostnames);
+            return HttpAnswers.failure(e, config.server().getHost(), config.password().reveal()).forAll(hostnames);
         }
     }
 

@@ -53,9 +53,14 @@ final class HttpAnswers {
 
     /** A network failure: always RETRY. */
     static UpdateOutcome failure(IOException e, String host) {
+        return failure(e, host, null);
+    }
+
+    /** A network failure: always RETRY; {@code secret} (say, a token in the URL) is kept out of the message. */
+    static UpdateOutcome failure(IOException e, String host, String secret) {
         if (e instanceof InterruptedIOException) return UpdateOutcome.retry("timed out: " + host + " did not answer");
-        return UpdateOutcome.retry("cannot reach " + host + ": " + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        return UpdateOutcome.retry(printable("cannot reach " + host + ": " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : " " + e.getMessage()), secret));
     }
 
     /** Printable, short, and without {@code secret}: provider answers go to logs and state. */

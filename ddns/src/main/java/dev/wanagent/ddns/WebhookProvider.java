@@ -81,7 +81,8 @@ public final class WebhookProvider implements DnsProvider {
             }
             return UpdateOutcome.success("HTTP " + response.code() + (shown.isEmpty() ? "" : " " + shown));
         } catch (IOException e) {
-            return HttpAnswers.failure(e, config.host());
+            UpdateOutcome failed = HttpAnswers.failure(e, config.host());
+            return new UpdateOutcome(failed.kind(), redact(failed.detail()), failed.retryAfter());
         }
     }
 

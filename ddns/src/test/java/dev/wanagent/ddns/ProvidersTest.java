@@ -152,6 +152,12 @@ class ProvidersTest {
         assertEquals("/update?domains=cam&token=a7c4d0ad-114e-40ef-ba1d-d217904a50f2&ipv6=2a00%3A1450%3A0%3A0%3A0%3A0%3A0%3A1",
                 next().getTarget());
         assertFalse(ko.detail().contains("a7c4d0ad"));
+
+        server.close(); // nothing listens any more: a network failure, retried, without the token
+        UpdateOutcome down = duck.update(List.of("cam"), ip).get("cam");
+        assertEquals(UpdateOutcome.Kind.RETRY, down.kind());
+        assertTrue(down.detail().startsWith("cannot reach "), down.detail());
+        assertFalse(down.detail().contains("a7c4d0ad"), down.detail());
     }
 
     // ---- AliDNS (RPC API 2015-01-09, "DescribeSubDomainRecords", "UpdateDomainRecord", signature v1.0)
