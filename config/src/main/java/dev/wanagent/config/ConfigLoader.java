@@ -347,9 +347,7 @@ public final class ConfigLoader {
         boolean create = p.bool("create", false);
         boolean proxied = p.bool("proxied", false);
         int ttl = p.integer("ttl", 1, 86400, "a TTL in seconds (1 = automatic, 60-86400)").orElse(1);
-        for (String h : common.hostnames()) {
-            if (!zone.isEmpty() && !inZone(h, zone)) p.problem("hostnames", "\"" + h + "\" is not in zone " + zone);
-        }
+        checkInZone(p, common, zone);
         return new CloudflareProviderConfig(common, token, zone, create, proxied, ttl);
     }
 
@@ -388,9 +386,7 @@ public final class ConfigLoader {
             }
         }
         int ttl = p.integer("ttl", 1, 86400, "a TTL in seconds (1-86400)").orElse(60);
-        for (String h : common.hostnames()) {
-            if (!zone.isEmpty() && !inZone(h, zone)) p.problem("hostnames", "\"" + h + "\" is not in zone " + zone);
-        }
+        checkInZone(p, common, zone);
         return new Rfc2136ProviderConfig(common, host, port, zone, keyName, algorithm, secret, ttl);
     }
 
@@ -433,6 +429,13 @@ public final class ConfigLoader {
             }
         });
         return new WebhookProviderConfig(common, url, host, method, headers, body, success, allowPlainHttp);
+    }
+
+    private static void checkInZone(ConfigNode p, ProviderCommon common, String zone) {
+        if (zone.isEmpty()) return;
+        for (String h : common.hostnames()) {
+            if (!inZone(h, zone)) p.problem("hostnames", "\"" + h + "\" is not in zone " + zone);
+        }
     }
 
     private static boolean inZone(String hostname, String zone) {

@@ -189,7 +189,8 @@ public final class EventSubscription implements AutoCloseable {
             String who = from.getHostAddress();
             if (!"NOTIFY".equals(ex.getRequestMethod()) || !callbackPath.equals(ex.getRequestURI().getPath())) {
                 warnings.warn(LOG, who + " path", "GENA: refused {} {} from {}: not an event for this agent",
-                        printable(ex.getRequestMethod()), printable(ex.getRequestURI().getPath()), who);
+                        RouterText.printable(ex.getRequestMethod(), 80),
+                        RouterText.printable(ex.getRequestURI().getPath(), 80), who);
                 ex.sendResponseHeaders(404, -1);
                 return;
             }
@@ -207,7 +208,7 @@ public final class EventSubscription implements AutoCloseable {
                     return;
                 }
                 warnings.warn(LOG, "sid", "GENA: refused a NOTIFY with SID {} (current {})",
-                        printable(String.valueOf(notifySid)), current);
+                        RouterText.printable(String.valueOf(notifySid), 80), current);
                 ex.sendResponseHeaders(412, -1);
                 return;
             }
@@ -268,10 +269,6 @@ public final class EventSubscription implements AutoCloseable {
         return out;
     }
 
-    private static String printable(String s) {
-        String t = s.replaceAll("[^\\x20-\\x7e]", "?");
-        return t.length() > 80 ? t.substring(0, 80) + "…" : t;
-    }
 
     @Override
     public void close() {

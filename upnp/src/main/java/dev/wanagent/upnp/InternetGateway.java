@@ -149,7 +149,8 @@ public final class InternetGateway {
         }
         String value = answer.isBlank() ? "0.0.0.0" : answer;
         return literalAddress(value).orElseThrow(() -> new UpnpException(
-                "GetExternalIPAddress: the router answered '" + printable(value) + "', which is not an IP address"));
+                "GetExternalIPAddress: the router answered '" + RouterText.printable(value, 80)
+                        + "', which is not an IP address"));
     }
 
     /** GetStatusInfo's NewConnectionStatus, e.g. Connected or Disconnected. */
@@ -260,7 +261,8 @@ public final class InternetGateway {
             if (v < 0) throw new NumberFormatException();
             return v;
         } catch (NumberFormatException e) {
-            throw new UpnpException("the router sent " + field + " = '" + printable(s) + "', which is not a number");
+            throw new UpnpException("the router sent " + field + " = '" + RouterText.printable(s, 80)
+                    + "', which is not a number");
         }
     }
 
@@ -278,8 +280,4 @@ public final class InternetGateway {
         }
     }
 
-    private static String printable(String s) {
-        String t = s.replaceAll("[^\\x20-\\x7e]", "?");
-        return t.length() > 80 ? t.substring(0, 80) + "…" : t;
-    }
 }

@@ -111,12 +111,12 @@ public final class SsdpDiscovery {
         HttpUrl url = HttpUrl.parse(location);
         if (url == null || !location.toLowerCase(Locale.ROOT).startsWith("http://")) {
             WARNINGS.warn(LOG, who + " " + location, "SSDP: refused LOCATION '{}' from {}: only http:// on the"
-                    + " responder itself is accepted", printable(location), who);
+                    + " responder itself is accepted", RouterText.printable(location, 200), who);
             return Optional.empty();
         }
         if (!url.host().equals(who)) {
             WARNINGS.warn(LOG, who + " " + location, "SSDP: refused LOCATION '{}' from {}: it points at another host",
-                    printable(location), who);
+                    RouterText.printable(location, 200), who);
             return Optional.empty();
         }
         return Optional.of(new Response(from, url, st == null ? "" : st, String.valueOf(header(text, "SERVER"))));
@@ -132,8 +132,4 @@ public final class SsdpDiscovery {
         return null;
     }
 
-    private static String printable(String s) {
-        String t = s.replaceAll("[^\\x20-\\x7e]", "?");
-        return t.length() > 200 ? t.substring(0, 200) + "…" : t;
-    }
 }
