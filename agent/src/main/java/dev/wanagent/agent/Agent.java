@@ -23,7 +23,13 @@ final class Agent implements AutoCloseable {
     final WanMonitor monitor;
     private final OkHttpClient http;
 
-    Agent(AgentConfig config, Clock clock) {
+    final StateStore store;
+
+    /**
+     * @param changesState true for the commands that push DNS and keep state (run, once): a state file that does
+     *                     not validate is set aside; false for read-only commands, which leave the file as it is
+     */
+    Agent(AgentConfig config, Clock clock, boolean changesState) {
         this.config = config;
         this.upnp = config.router().upnp().enabled() ? Optional.of(new UpnpRouter(config.router().upnp()))
                 : Optional.empty();
@@ -38,7 +44,8 @@ final class Agent implements AutoCloseable {
         this.http = ProviderHttp.newClient();
         List<DnsProvider> providers = config.providers().stream().map(p -> DnsProviders.create(p, http)).toList();
         SecureRandom random = new SecureRandom();
-        this.dispatcher = new UpdateDispatcher(providers, new StateStore(config.stateDir()),
+        this.store = new StateStore(config.stateDir());
+        this.dispatcher = new UpdateDispatcher(providers, changesState ? store.open() : store.read().state(), store,
                 ConfigFingerprint.in(config.stateDir()), clock, random::nextDouble);
         this.monitor = new WanMonitor(sources, reconciler, dispatcher, config.pollInterval(), clock);
     }

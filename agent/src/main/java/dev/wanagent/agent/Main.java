@@ -3,6 +3,7 @@ package dev.wanagent.agent;
 import dev.wanagent.config.AgentConfig;
 import dev.wanagent.config.ConfigException;
 import dev.wanagent.config.ConfigLoader;
+import dev.wanagent.config.Secret;
 import dev.wanagent.upnp.InternetGateway;
 import dev.wanagent.upnp.PortMapping;
 import org.apache.commons.cli.CommandLine;
@@ -12,6 +13,8 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -43,7 +46,11 @@ public final class Main {
     private static volatile boolean exiting;
 
     public static void main(String[] args) {
-        int code = new Main(System.out, System.err).execute(args);
+        Printer out = new Printer(new FileOutputStream(FileDescriptor.out));
+        Printer err = new Printer(new FileOutputStream(FileDescriptor.err));
+        System.setOut(out);
+        System.setErr(err); // the log (slf4j-simple writes to System.err) goes through the printer too
+        int code = new Main(out, err).execute(args);
         if (!exiting) System.exit(code);
     }
 
@@ -141,6 +148,7 @@ public final class Main {
             return USAGE;
         }
         configureLogging(command, cl.hasOption("verbose"));
+        StatusServer.limitRequestTimes(); // before any HTTP server (status page, router-event listener) starts
 
         AgentConfig config;
         try {
@@ -150,7 +158,7 @@ public final class Main {
             for (String p : e.problems()) err.println("  " + p);
             return FAILED;
         }
-        try (Agent agent = new Agent(config, Clock.systemUTC())) {
+        try (Agent agent = new Agent(config, Clock.systemUTC(), command.equals("run") || command.equals("once"))) {
             return switch (command) {
                 case "run" -> run(agent);
                 case "once" -> once(agent);
@@ -203,7 +211,8 @@ public final class Main {
         StatusServer status = null;
         if (agent.config.statusListen().isPresent()) {
             try {
-                status = new StatusServer(agent.config.statusListen().get(), agent.dispatcher::state, agent.monitor::last);
+                status = new StatusServer(agent.config.statusListen().get(),
+                        agent.config.statusToken().map(Secret::reveal), agent.dispatcher::state, agent.monitor::last);
             } catch (IOException e) {
                 err.println("wan-agent: cannot serve status on " + agent.config.statusListen().get() + ": " + e.getMessage());
                 return FAILED;
@@ -270,10 +279,10 @@ public final class Main {
                 boolean ours = agent.config.mappings().stream().anyMatch(c -> c.externalPort() == m.externalPort()
                         && c.protocol().equals(m.protocol())
                         && m.description().equals(MappingReconciler.DESCRIPTION_PREFIX + c.name()));
-                out.printf("%s %-3s %5d -> %s:%d  %s  '%s'%s%n", ours ? "*" : " ", m.protocol(), m.externalPort(),
+                out.println(String.format("%s %-3s %5d -> %s:%d  %s  '%s'%s", ours ? "*" : " ", m.protocol(), m.externalPort(),
                         m.internalClient(), m.internalPort(),
                         m.leaseSeconds() == 0 ? "permanent" : "lease " + m.leaseSeconds() + "s",
-                        m.description(), m.enabled() ? "" : " (disabled)");
+                        m.description(), m.enabled() ? "" : " (disabled)"));
             }
             return OK;
         } catch (IOException e) {
@@ -313,7 +322,12 @@ public final class Main {
     }
 
     private int status(Agent agent) {
-        StateStore.State s = agent.dispatcher.state();
+        StateStore.Loaded loaded = agent.store.read();
+        if (loaded.problem().isPresent()) {
+            out.println("state: " + loaded.problem().get() + " (left as it is; `run` sets it aside and starts afresh)");
+            return FAILED;
+        }
+        StateStore.State s = loaded.state();
         out.println("wan " + (s.wanAddress() == null ? "unknown" : s.wanAddress() + " (" + s.wanSource() + ", seen "
                 + s.wanSeenAt() + ")"));
         if (s.records().isEmpty()) out.println("no DNS record pushed yet (state in " + agent.config.stateDir() + ")");
@@ -321,12 +335,13 @@ public final class Main {
         for (StateStore.RecordState r : s.records()) {
             String line = "dns " + r.hostname() + " " + r.type() + " via " + r.provider() + ": " + r.status();
             line += switch (r.status()) {
-                case "SUCCESS" -> " " + r.address() + " since " + r.updatedAt() + " (" + r.result() + ")";
-                case "RETRY" -> " " + r.attemptedAddress() + " after " + r.failures() + " failure(s), next try "
+                case SUCCESS -> " " + r.address() + " since " + r.updatedAt() + " (" + r.result() + ")";
+                case RETRY -> " " + r.attemptedAddress() + " after " + r.failures() + " failure(s), next try "
                         + r.retryAt() + " (" + r.result() + ")";
-                default -> " " + r.attemptedAddress() + ": " + r.result() + "; stopped until the provider's config changes";
+                case FATAL -> " " + r.attemptedAddress() + ": " + r.result()
+                        + "; stopped until the provider's config changes";
             };
-            allOk &= "SUCCESS".equals(r.status());
+            allOk &= r.status() == StateStore.Status.SUCCESS;
             out.println(line);
         }
         return allOk ? OK : FAILED;

@@ -31,10 +31,26 @@ final class MappingReconciler {
     record MappingStatus(String name, boolean ok, String detail) {
     }
 
+    /**
+     * What the agent knows of one mapping between passes.
+     *
+     * @param renewAt  when the lease the router granted is half spent (empty: permanent, or not held)
+     * @param failures consecutive passes in which the router could not be asked or would not grant it
+     * @param retryAt  when to try again after such a failure (empty: no failure, or one that only a change of
+     *                 the config or of another host can mend: checked at the next poll)
+     */
+    record MappingState(Optional<Instant> renewAt, int failures, Optional<Instant> retryAt) {
+        static final MappingState NEW = new MappingState(Optional.empty(), 0, Optional.empty());
+
+        Optional<Instant> due() {
+            return retryAt.isPresent() ? retryAt : renewAt;
+        }
+    }
+
     private final List<MappingConfig> mappings;
     private final UpnpRouter router;
     private final Clock clock;
-    private final Map<String, Instant> renewAt = new HashMap<>();
+    private final Map<String, MappingState> states = new HashMap<>();
     private final Map<String, String> lastProblem = new HashMap<>();
 
     MappingReconciler(List<MappingConfig> mappings, UpnpRouter router, Clock clock) {
@@ -43,35 +59,41 @@ final class MappingReconciler {
         this.clock = clock;
     }
 
-    /** When the earliest lease falls due for renewal; empty when no lease is finite. */
-    Optional<Instant> nextRenewal() {
-        return renewAt.values().stream().min(Instant::compareTo);
+    /** The earliest time after {@code now} that a mapping needs a pass by itself: a renewal or a retry. */
+    synchronized Optional<Instant> nextDue(Instant now) {
+        return states.values().stream().map(MappingState::due).flatMap(Optional::stream)
+                .filter(t -> t.isAfter(now)).min(Instant::compareTo);
     }
 
-    List<MappingStatus> reconcile() {
+    MappingState state(String name) {
+        return states.getOrDefault(name, MappingState.NEW);
+    }
+
+    synchronized List<MappingStatus> reconcile() {
         List<MappingStatus> out = new ArrayList<>();
         if (mappings.isEmpty()) return out;
         InternetGateway gateway;
         try {
             gateway = router.gateway();
         } catch (IOException e) {
-            for (MappingConfig m : mappings) out.add(problem(m, "router not reachable over UPnP: " + e.getMessage()));
+            for (MappingConfig m : mappings) out.add(unreachable(m, "router not reachable over UPnP: " + e.getMessage()));
             return out;
         }
         for (MappingConfig m : mappings) {
             try {
                 out.add(reconcileOne(gateway, m));
             } catch (UpnpException e) {
-                out.add(problem(m, e.getMessage()));
                 if (e.errorCode().isEmpty()) {
                     router.forget(); // not an answer from the router: find it again next time
+                    out.add(unreachable(m, e.getMessage()));
                     for (MappingConfig rest : mappings.subList(mappings.indexOf(m) + 1, mappings.size())) {
-                        out.add(problem(rest, "skipped: " + e.getMessage()));
+                        out.add(unreachable(rest, "skipped: " + e.getMessage()));
                     }
                     break;
                 }
+                out.add(unreachable(m, e.getMessage()));
             } catch (IOException e) {
-                out.add(problem(m, e.getMessage()));
+                out.add(unreachable(m, e.getMessage()));
             }
         }
         return out;
@@ -102,11 +124,15 @@ final class MappingReconciler {
             existing = Optional.empty();
         }
         Instant now = clock.instant();
-        boolean due = renewAt.getOrDefault(m.name(), Instant.MIN).compareTo(now) <= 0;
+        boolean due = state(m.name()).renewAt().map(t -> !t.isAfter(now)).orElse(true);
         boolean matches = existing.isPresent() && existing.get().internalPort() == m.internalPort()
                 && existing.get().enabled();
         if (matches && !due) {
-            return ok(m, existing.get());
+            return ok(m, existing.get(), state(m.name()).renewAt());
+        }
+        if (existing.isEmpty() && state(m.name()).renewAt().isPresent()) {
+            LOG.warn("mapping {}: the router no longer has it (714: the router restarted or dropped it); creating it"
+                    + " again", m.name());
         }
         PortMapping granted;
         try {
@@ -127,21 +153,18 @@ final class MappingReconciler {
             throw e;
         }
         long lease = granted.leaseSeconds();
-        if (lease > 0) {
-            renewAt.put(m.name(), now.plus(Duration.ofSeconds(Math.max(1, lease / 2))));
-        } else {
-            renewAt.remove(m.name());
-        }
+        Optional<Instant> renewAt = lease > 0 ? Optional.of(now.plus(Duration.ofSeconds(Math.max(1, lease / 2))))
+                : Optional.empty();
         if (existing.isEmpty()) {
             LOG.info("mapping {}: created {}", m.name(), granted);
         } else {
             LOG.debug("mapping {}: renewed {}", m.name(), granted);
         }
-        return ok(m, granted);
+        return ok(m, granted, renewAt);
     }
 
     /** Deletes the mappings this agent keeps (removeMappingsOnExit); only those still pointing at this host. */
-    void removeAll() {
+    synchronized void removeAll() {
         try {
             InternetGateway gateway = router.gateway();
             for (MappingConfig m : mappings) {
@@ -157,12 +180,35 @@ final class MappingReconciler {
         }
     }
 
-    private MappingStatus ok(MappingConfig m, PortMapping granted) {
+    private MappingStatus ok(MappingConfig m, PortMapping granted, Optional<Instant> renewAt) {
         if (lastProblem.remove(m.name()) != null) LOG.info("mapping {}: OK again", m.name());
+        states.put(m.name(), new MappingState(renewAt, 0, Optional.empty()));
         return new MappingStatus(m.name(), true, granted.toString());
     }
 
+    /**
+     * The router could not be asked, or failed: try again soon, backing off ({@link Backoff#ROUTER}: 1 s doubling
+     * to 30 s), so that a router that answers again gets its mappings back within seconds.
+     */
+    private MappingStatus unreachable(MappingConfig m, String detail) {
+        MappingState was = state(m.name());
+        int failures = was.failures() + 1;
+        states.put(m.name(), new MappingState(Optional.empty(), failures,
+                Optional.of(clock.instant().plus(Backoff.ROUTER.after(failures)))));
+        return report(m, detail);
+    }
+
+    /**
+     * The router answered and will not forward the port (held by another host, refused): nothing to gain from
+     * asking again soon; the next poll (or a router event) looks again.
+     */
     private MappingStatus problem(MappingConfig m, String detail) {
+        MappingState was = state(m.name());
+        states.put(m.name(), new MappingState(Optional.empty(), was.failures() + 1, Optional.empty()));
+        return report(m, detail);
+    }
+
+    private MappingStatus report(MappingConfig m, String detail) {
         if (!detail.equals(lastProblem.put(m.name(), detail))) {
             LOG.warn("mapping {}: {}", m.name(), detail);
         }

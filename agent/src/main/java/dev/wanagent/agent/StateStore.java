@@ -1,54 +1,86 @@
 package dev.wanagent.agent;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the agent has pushed, per DNS record, kept in {@code stateDir/state.json}. Writes are atomic (temporary
  * file, fsync, rename), so a crash or power cut leaves either the old or the new state, never half of one.
+ *
+ * <p>The file is outside input: it is validated field by field on load. The daemon sets a file that does not
+ * validate aside ({@code state.json.bad-<time>}) and starts afresh ({@link #open()}); read-only commands only
+ * report it ({@link #read()}).
  */
 final class StateStore {
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
     static final String FILE_NAME = "state.json";
+    static final int VERSION = 1;
+    /** Far larger than any real state (a few hundred bytes per record). */
+    static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
+    private static final int MAX_RECORDS = 10_000;
 
-    /** The persisted document. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record State(int version, String wanAddress, String wanSource, String wanSeenAt, List<RecordState> records) {
+    /** A record's kind in DNS. */
+    enum RecordType { A, AAAA }
+
+    /** The outcome of a record's last attempt. */
+    enum Status {
+        /** The provider confirmed {@code address}. */
+        SUCCESS,
+        /** A transient failure: try again at {@code retryAt}. */
+        RETRY,
+        /** The provider refused: stopped until its config (fingerprint) changes. */
+        FATAL
+    }
+
+    /** The persisted document. {@code wanAddress}/{@code wanSource}/{@code wanSeenAt} are null until one is read. */
+    record State(String wanAddress, String wanSource, Instant wanSeenAt, List<RecordState> records) {
         State {
-            records = records == null ? List.of() : List.copyOf(records);
+            records = List.copyOf(records);
         }
 
         static State empty() {
-            return new State(1, null, null, null, List.of());
+            return new State(null, null, null, List.of());
         }
 
-        Optional<RecordState> record(String provider, String hostname, String type) {
+        Optional<RecordState> record(String provider, String hostname, RecordType type) {
             return records.stream().filter(r -> r.provider().equals(provider) && r.hostname().equals(hostname)
-                    && r.type().equals(type)).findFirst();
+                    && r.type() == type).findFirst();
         }
 
         State with(RecordState updated) {
             List<RecordState> next = new ArrayList<>();
             boolean replaced = false;
             for (RecordState r : records) {
-                if (r.provider().equals(updated.provider()) && r.hostname().equals(updated.hostname())
-                        && r.type().equals(updated.type())) {
+                if (r.sameRecord(updated)) {
                     next.add(updated);
                     replaced = true;
                 } else {
@@ -56,37 +88,52 @@ final class StateStore {
                 }
             }
             if (!replaced) next.add(updated);
-            return new State(version, wanAddress, wanSource, wanSeenAt, next);
+            return new State(wanAddress, wanSource, wanSeenAt, next);
         }
 
-        State withWan(String address, String source, String seenAt) {
-            return new State(version, address, source, seenAt, records);
+        State withWan(String address, String source, Instant seenAt) {
+            return new State(address, source, seenAt, records);
         }
     }
 
     /**
      * One DNS record.
      *
-     * @param type        A or AAAA
-     * @param address     the address the provider last confirmed for this record
-     * @param updatedAt   when it confirmed it (ISO-8601)
-     * @param status      SUCCESS, RETRY or FATAL: the outcome of the last attempt
-     * @param failures    consecutive failed attempts (for back-off)
-     * @param retryAt     when a RETRY may be attempted again (ISO-8601)
-     * @param fingerprint of the provider's config at the last attempt: a FATAL record stays stopped until it changes
+     * @param address          the address the provider last confirmed (null: never)
+     * @param updatedAt        when it confirmed it (null: never)
+     * @param result           the provider's last answer, in words
+     * @param attemptedAddress the address of the last attempt (null: none yet)
+     * @param failures         consecutive failed attempts (for back-off)
+     * @param retryAt          when a RETRY may be attempted again (set exactly when status is RETRY)
+     * @param fingerprint      of the provider's config at the last attempt: a FATAL record stays stopped until it
+     *                         changes (null: unknown)
      */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record RecordState(String provider, String hostname, String type, String address, String updatedAt, String status,
-                       String result, String attemptedAddress, int failures, String retryAt, String fingerprint) {
+    record RecordState(String provider, String hostname, RecordType type, String address, Instant updatedAt,
+                       Status status, String result, String attemptedAddress, int failures, Instant retryAt,
+                       String fingerprint) {
         RecordState {
-            if (type == null) type = "A"; // state written before AAAA support
+            Objects.requireNonNull(provider, "provider");
+            Objects.requireNonNull(hostname, "hostname");
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(status, "status");
+            result = result == null ? "" : result;
+            if ((status == Status.RETRY) != (retryAt != null)) {
+                throw new IllegalArgumentException("retryAt is set exactly for RETRY records");
+            }
+            if (failures < 0) throw new IllegalArgumentException("failures < 0");
+        }
+
+        boolean sameRecord(RecordState o) {
+            return provider.equals(o.provider) && hostname.equals(o.hostname) && type == o.type;
         }
     }
 
+    /** A state as read, and why the file could not be used (then the state is empty). */
+    record Loaded(State state, Optional<String> problem) {
+    }
+
     private final Path dir;
-    private final ObjectMapper json = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     StateStore(Path dir) {
         this.dir = dir;
@@ -96,24 +143,181 @@ final class StateStore {
         return dir.resolve(FILE_NAME);
     }
 
-    /** The saved state; an absent file is an empty state, an unreadable one is set aside and logged. */
-    State load() {
+    /** Read-only: the saved state, or an empty one and what is wrong with the file. Changes nothing on disk. */
+    Loaded read() {
         Path f = file();
-        if (!Files.exists(f)) return State.empty();
+        if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS)) return new Loaded(State.empty(), Optional.empty());
         try {
-            State s = json.readValue(f.toFile(), State.class);
-            return s == null ? State.empty() : s;
+            return new Loaded(parse(readCapped(f)), Optional.empty());
+        } catch (NoSuchFileException e) {
+            return new Loaded(State.empty(), Optional.empty());
         } catch (IOException e) {
-            Path aside = dir.resolve(FILE_NAME + ".corrupt");
-            LOG.warn("state file {} is unreadable ({}); moving it to {} and starting afresh", f,
-                    e.getClass().getSimpleName(), aside.getFileName());
-            try {
-                Files.move(f, aside, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException moveError) {
-                LOG.warn("cannot move {} aside: {}", f, moveError.getMessage());
-            }
-            return State.empty();
+            return new Loaded(State.empty(), Optional.of("cannot read " + f + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"));
+        } catch (InvalidStateException e) {
+            return new Loaded(State.empty(), Optional.of(f + " is not a valid state file: " + e.getMessage()));
         }
+    }
+
+    /**
+     * For the daemon: the saved state. A file that does not validate is moved aside to
+     * {@code state.json.bad-<time>} with one log line, and the agent starts afresh; temporary files left by a
+     * killed agent are removed.
+     */
+    State open() {
+        removeStaleTemporaryFiles();
+        Loaded l = read();
+        if (l.problem().isEmpty()) return l.state();
+        String stamp = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "");
+        Path aside = dir.resolve(FILE_NAME + ".bad-" + stamp);
+        try {
+            Files.move(file(), aside, StandardCopyOption.REPLACE_EXISTING);
+            LOG.warn("{}; moved it to {} and starting with an empty state (DNS records are checked again)",
+                    l.problem().get(), aside.getFileName());
+        } catch (IOException e) {
+            LOG.warn("{}; starting with an empty state (cannot move it aside: {})", l.problem().get(), e.getMessage());
+        }
+        return State.empty();
+    }
+
+    private void removeStaleTemporaryFiles() {
+        if (!Files.isDirectory(dir)) return;
+        try (DirectoryStream<Path> tmp = Files.newDirectoryStream(dir, FILE_NAME + "*.tmp")) {
+            for (Path p : tmp) {
+                Files.deleteIfExists(p);
+                LOG.debug("removed {} (left by an agent that was killed while saving)", p.getFileName());
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot clean temporary state files in {}: {}", dir, e.getMessage());
+        }
+    }
+
+    private static byte[] readCapped(Path f) throws IOException {
+        if (!Files.isRegularFile(f)) throw new IOException("not a regular file");
+        try (InputStream in = Files.newInputStream(f)) {
+            byte[] b = in.readNBytes((int) MAX_FILE_BYTES + 1);
+            if (b.length > MAX_FILE_BYTES) throw new IOException("larger than " + MAX_FILE_BYTES + " bytes");
+            return b;
+        }
+    }
+
+    /** Thrown by {@link #parse} for a file that is JSON but not a state, or not JSON. */
+    static final class InvalidStateException extends Exception {
+        InvalidStateException(String message) {
+            super(message);
+        }
+    }
+
+    /** Validates a state document field by field. Messages name the field and never echo secrets (there are none). */
+    static State parse(byte[] bytes) throws InvalidStateException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
+            throw new InvalidStateException("not JSON" + where);
+        } catch (IOException e) {
+            throw new InvalidStateException("not JSON");
+        }
+        if (root == null || !root.isObject()) throw new InvalidStateException("not a JSON object");
+        JsonNode version = root.get("version");
+        if (version != null && !(version.isInt() && version.intValue() == VERSION)) {
+            throw new InvalidStateException("version: expected " + VERSION);
+        }
+        String wan = optionalAddress(root, "wanAddress", "");
+        String wanSource = optionalText(root, "wanSource", "");
+        Instant wanSeenAt = optionalInstant(root, "wanSeenAt", "");
+        JsonNode list = root.get("records");
+        List<RecordState> records = new ArrayList<>();
+        if (list != null && !list.isNull()) {
+            if (!list.isArray()) throw new InvalidStateException("records: not a list");
+            if (list.size() > MAX_RECORDS) throw new InvalidStateException("records: more than " + MAX_RECORDS);
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < list.size(); i++) {
+                RecordState r = record(list.get(i), "records[" + i + "].");
+                if (!seen.add(r.provider() + "\n" + r.hostname() + "\n" + r.type())) {
+                    throw new InvalidStateException("records[" + i + "]: a second entry for the same record");
+                }
+                records.add(r);
+            }
+        }
+        return new State(wan, wanSource, wanSeenAt, records);
+    }
+
+    private static RecordState record(JsonNode n, String at) throws InvalidStateException {
+        if (n == null || !n.isObject()) throw new InvalidStateException(at.substring(0, at.length() - 1) + ": not an object");
+        String provider = requiredText(n, "provider", at);
+        String hostname = requiredText(n, "hostname", at);
+        String typeText = optionalText(n, "type", at);
+        RecordType type;
+        try {
+            type = typeText == null ? RecordType.A : RecordType.valueOf(typeText); // files before AAAA: A
+        } catch (IllegalArgumentException e) {
+            throw new InvalidStateException(at + "type: not A or AAAA");
+        }
+        Status status;
+        try {
+            status = Status.valueOf(requiredText(n, "status", at));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidStateException(at + "status: not SUCCESS, RETRY or FATAL");
+        }
+        String address = optionalAddress(n, "address", at);
+        Instant updatedAt = optionalInstant(n, "updatedAt", at);
+        if (status == Status.SUCCESS && (address == null || updatedAt == null)) {
+            throw new InvalidStateException(at + "address/updatedAt: required for a SUCCESS record");
+        }
+        String result = optionalText(n, "result", at);
+        String attempted = optionalAddress(n, "attemptedAddress", at);
+        JsonNode f = n.get("failures");
+        int failures = 0;
+        if (f != null && !f.isNull()) {
+            if (!f.canConvertToInt() || !f.isIntegralNumber() || f.intValue() < 0 || f.intValue() > 1_000_000) {
+                throw new InvalidStateException(at + "failures: not a count (0-1000000)");
+            }
+            failures = f.intValue();
+        }
+        Instant retryAt = optionalInstant(n, "retryAt", at);
+        if (status == Status.RETRY && retryAt == null) {
+            throw new InvalidStateException(at + "retryAt: required for a RETRY record");
+        }
+        if (status != Status.RETRY) retryAt = null;
+        String fingerprint = optionalText(n, "fingerprint", at);
+        return new RecordState(provider, hostname, type, address, updatedAt, status, result, attempted, failures,
+                retryAt, fingerprint);
+    }
+
+    private static String requiredText(JsonNode n, String key, String at) throws InvalidStateException {
+        String s = optionalText(n, key, at);
+        if (s == null || s.isBlank()) throw new InvalidStateException(at + key + ": missing");
+        return s;
+    }
+
+    private static String optionalText(JsonNode n, String key, String at) throws InvalidStateException {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) return null;
+        if (!v.isTextual()) throw new InvalidStateException(at + key + ": not text");
+        if (v.textValue().length() > 4096) throw new InvalidStateException(at + key + ": longer than 4096 characters");
+        return v.textValue();
+    }
+
+    private static Instant optionalInstant(JsonNode n, String key, String at) throws InvalidStateException {
+        String s = optionalText(n, key, at);
+        if (s == null) return null;
+        try {
+            Instant t = Instant.parse(s);
+            if (t.getEpochSecond() < 0 || t.getEpochSecond() > 32503680000L) throw new DateTimeParseException("", s, 0);
+            return t;
+        } catch (DateTimeParseException e) {
+            throw new InvalidStateException(at + key + ": not a time (ISO-8601, UTC, years 1970-2999)");
+        }
+    }
+
+    private static String optionalAddress(JsonNode n, String key, String at) throws InvalidStateException {
+        String s = optionalText(n, key, at);
+        if (s == null) return null;
+        if (IpLiteral.parse(s).isEmpty()) throw new InvalidStateException(at + key + ": not an IP address");
+        return s;
     }
 
     void save(State state) throws IOException {
@@ -121,8 +325,8 @@ final class StateStore {
         Path tmp = Files.createTempFile(dir, FILE_NAME, ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-                out.write(json.writeValueAsBytes(state));
+                 OutputStream out = Channels.newOutputStream(ch)) {
+                out.write(JSON.writeValueAsBytes(document(state)));
                 out.flush();
                 ch.force(true);
             }
@@ -139,5 +343,33 @@ final class StateStore {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** The JSON document for a state (also the status page's record list). */
+    static ObjectNode document(State s) {
+        ObjectNode doc = JSON.createObjectNode().put("version", VERSION);
+        putIfSet(doc, "wanAddress", s.wanAddress());
+        putIfSet(doc, "wanSource", s.wanSource());
+        putIfSet(doc, "wanSeenAt", s.wanSeenAt());
+        ArrayNode records = doc.putArray("records");
+        for (RecordState r : s.records()) records.add(document(r));
+        return doc;
+    }
+
+    static ObjectNode document(RecordState r) {
+        ObjectNode o = JSON.createObjectNode().put("provider", r.provider()).put("hostname", r.hostname())
+                .put("type", r.type().name());
+        putIfSet(o, "address", r.address());
+        putIfSet(o, "updatedAt", r.updatedAt());
+        o.put("status", r.status().name()).put("result", r.result());
+        putIfSet(o, "attemptedAddress", r.attemptedAddress());
+        o.put("failures", r.failures());
+        putIfSet(o, "retryAt", r.retryAt());
+        putIfSet(o, "fingerprint", r.fingerprint());
+        return o;
+    }
+
+    private static void putIfSet(ObjectNode o, String key, Object value) {
+        if (value != null) o.put(key, value.toString());
     }
 }

@@ -1,7 +1,9 @@
 package dev.wanagent.agent;
 
 import dev.wanagent.agent.StateStore.RecordState;
+import dev.wanagent.agent.StateStore.RecordType;
 import dev.wanagent.agent.StateStore.State;
+import dev.wanagent.agent.StateStore.Status;
 import dev.wanagent.config.ProviderCommon;
 import dev.wanagent.ddns.DnsProvider;
 import dev.wanagent.ddns.LiveDns;
@@ -26,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -38,12 +41,13 @@ import java.util.function.DoubleSupplier;
  *   <li>refused records stop, across restarts, until the provider's config changes;</li>
  *   <li>providers run in parallel, each call with timeouts, so one slow provider never delays another.</li>
  * </ul>
- * State is saved atomically after every pass that sent something.
+ * Each record's outcome is saved (atomically) as soon as its provider answers, so a stop while another provider is
+ * still slow loses nothing that was confirmed.
  */
 final class UpdateDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(UpdateDispatcher.class);
-    static final Duration FIRST_BACKOFF = Duration.ofMinutes(1);
-    static final Duration MAX_BACKOFF = Duration.ofMinutes(30);
+    /** The longest a pass waits for the providers; each call has its own, shorter, timeouts. */
+    static final Duration CALL_LIMIT = Duration.ofSeconds(60);
 
     /** How {@code verifyDns} asks DNS: hostname, AAAA?, server → the addresses it answers. */
     interface LiveRecords {
@@ -69,92 +73,149 @@ final class UpdateDispatcher {
         return t;
     });
     private volatile State state;
-    private final Map<String, InetAddress> lastRefused = new LinkedHashMap<>();
+    private final Map<RecordType, InetAddress> lastRefused = new LinkedHashMap<>();
+    /** The families (A, AAAA) that had a publishable address at the last dispatch: only their records fall due. */
+    private final Set<RecordType> publishable = java.util.EnumSet.noneOf(RecordType.class);
 
-    UpdateDispatcher(List<DnsProvider> providers, StateStore store, ConfigFingerprint fingerprints, Clock clock,
-                     DoubleSupplier jitter) {
-        this(providers, LiveDns::lookup, store, fingerprints, clock, jitter);
+    UpdateDispatcher(List<DnsProvider> providers, State initial, StateStore store, ConfigFingerprint fingerprints,
+                     Clock clock, DoubleSupplier jitter) {
+        this(providers, LiveDns::lookup, initial, store, fingerprints, clock, jitter);
     }
 
-    UpdateDispatcher(List<DnsProvider> providers, LiveRecords live, StateStore store, ConfigFingerprint fingerprints,
-                     Clock clock, DoubleSupplier jitter) {
+    UpdateDispatcher(List<DnsProvider> providers, LiveRecords live, State initial, StateStore store,
+                     ConfigFingerprint fingerprints, Clock clock, DoubleSupplier jitter) {
         this.providers = providers;
         this.live = live;
         this.store = store;
         this.fingerprints = fingerprints;
         this.clock = clock;
         this.jitter = jitter;
-        this.state = store.load();
+        this.state = initial;
     }
 
     State state() {
         return state;
     }
 
-    /** The earliest time a record is due again: a back-off ending, or a forced refresh. */
-    Optional<Instant> nextDue() {
-        Optional<Instant> retry = state.records().stream().filter(r -> "RETRY".equals(r.status()) && r.retryAt() != null)
-                .map(r -> Instant.parse(r.retryAt())).min(Instant::compareTo);
-        Optional<Instant> refresh = providers.stream().flatMap(p -> state.records().stream()
-                        .filter(r -> r.provider().equals(p.label()) && "SUCCESS".equals(r.status()) && r.updatedAt() != null)
-                        .map(r -> Instant.parse(r.updatedAt()).plus(p.forceRefresh())))
-                .min(Instant::compareTo);
-        return retry.isEmpty() ? refresh : refresh.isEmpty() ? retry
-                : Optional.of(retry.get().isBefore(refresh.get()) ? retry.get() : refresh.get());
-    }
-
-    List<RecordResult> dispatch(WanAddress wan, String source) {
-        List<RecordResult> results = new ArrayList<>();
-        Map<DnsProvider, Map<InetAddress, List<String>>> work = new LinkedHashMap<>();
-        State before = state;
-        noteWan(wan.ipv4(), source);
-        Optional<InetAddress> v4 = publishable(wan.ipv4(), source);
-        Optional<InetAddress> v6 = wan.ipv6().flatMap(a -> publishable(a, source));
-        Instant now = clock.instant();
+    /**
+     * The earliest time after {@code now} that a configured record falls due by itself: a back-off ending, or a
+     * forced refresh. Records of hostnames no longer configured, refused records and records of a family without a
+     * publishable address (it cannot be sent until the address changes, which is a pass of its own) never do.
+     */
+    synchronized Optional<Instant> nextDue(Instant now) {
+        Optional<Instant> earliest = Optional.empty();
         for (DnsProvider p : providers) {
-            String fingerprint = fingerprints.of(p.config());
             for (String h : p.hostnames()) {
-                plan(p, h, "A", v4, wan.ipv4(), fingerprint, now, work, results);
-                if (p.ipv6() && wan.ipv6().isPresent()) {
-                    plan(p, h, "AAAA", v6, wan.ipv6().get(), fingerprint, now, work, results);
+                for (RecordType type : publishable) {
+                    if (type == RecordType.AAAA && !p.ipv6()) continue;
+                    Optional<RecordState> r = state.record(p.label(), h, type);
+                    Optional<Instant> due = r.flatMap(rs -> switch (rs.status()) {
+                        case RETRY -> Optional.of(rs.retryAt());
+                        case SUCCESS -> Optional.of(rs.updatedAt().plus(p.forceRefresh()));
+                        case FATAL -> Optional.empty();
+                    });
+                    if (due.isPresent() && due.get().isAfter(now)
+                            && (earliest.isEmpty() || due.get().isBefore(earliest.get()))) {
+                        earliest = due;
+                    }
                 }
             }
         }
-        if (work.isEmpty()) {
-            if (state != before) save();
-            return results;
+        return earliest;
+    }
+
+    List<RecordResult> dispatch(WanAddress wan, String source) {
+        Map<String, RecordResult> results = new LinkedHashMap<>(); // in plan order; null until the provider answers
+        Map<DnsProvider, Map<InetAddress, List<String>>> work = new LinkedHashMap<>();
+        Instant now = clock.instant();
+        synchronized (this) {
+            State before = state;
+            noteWan(wan.ipv4(), source, now);
+            Optional<InetAddress> v4 = publishable(wan.ipv4(), source);
+            Optional<InetAddress> v6 = wan.ipv6().flatMap(a -> publishable(a, source));
+            publishable.clear();
+            v4.ifPresent(a -> publishable.add(RecordType.A));
+            v6.ifPresent(a -> publishable.add(RecordType.AAAA));
+            for (DnsProvider p : providers) {
+                String fingerprint = fingerprints.of(p.config());
+                for (String h : p.hostnames()) {
+                    plan(p, h, RecordType.A, v4, wan.ipv4(), fingerprint, now, work, results);
+                    if (p.ipv6() && wan.ipv6().isPresent()) {
+                        plan(p, h, RecordType.AAAA, v6, wan.ipv6().get(), fingerprint, now, work, results);
+                    }
+                }
+            }
+            if (work.isEmpty()) {
+                if (state != before) save();
+                return List.copyOf(results.values());
+            }
         }
-        Map<DnsProvider, Map<InetAddress, CompletableFuture<Map<String, UpdateOutcome>>>> calls = new LinkedHashMap<>();
-        work.forEach((p, byAddress) -> byAddress.forEach((address, hosts) -> calls.computeIfAbsent(p,
-                k -> new LinkedHashMap<>()).put(address, CompletableFuture.supplyAsync(() -> p.update(hosts, address), pool))));
-        calls.forEach((p, byAddress) -> byAddress.forEach((address, call) -> {
-            Map<String, UpdateOutcome> outcomes;
-            try {
-                outcomes = call.get(60, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                call.cancel(true);
-                outcomes = Map.of();
-                LOG.warn("{}: the update call failed: {}", p.label(), e.getClass().getSimpleName());
-            }
-            for (String h : work.get(p).get(address)) {
-                UpdateOutcome o = outcomes.getOrDefault(h, UpdateOutcome.retry("the provider gave no answer for it"));
-                results.add(record(p, h, address, o, fingerprints.of(p.config()), clock.instant()));
-            }
-        }));
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        work.forEach((p, byAddress) -> byAddress.forEach((address, hosts) -> calls.add(
+                CompletableFuture.supplyAsync(() -> p.update(hosts, address), pool)
+                        .handle((outcomes, failure) -> {
+                            if (failure != null) {
+                                LOG.warn("{}: the update call failed: {}", p.label(),
+                                        failure.getClass().getSimpleName());
+                            }
+                            answered(p, hosts, address, outcomes == null ? Map.of() : outcomes, results);
+                            return null;
+                        }))));
+        try {
+            CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+                    .get(CALL_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("providers still busy after {} s: their records are tried again later", CALL_LIMIT.toSeconds());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("an update call failed: {}", e.getCause().getClass().getSimpleName());
+        }
+        synchronized (this) {
+            work.forEach((p, byAddress) -> byAddress.forEach((address, hosts) -> {
+                for (String h : hosts) {
+                    String key = key(p, h, typeOf(address));
+                    if (results.get(key) == null) {
+                        // no answer within the limit: a retry like any other transient failure
+                        results.put(key, record(p, h, address, UpdateOutcome.retry("the provider gave no answer in "
+                                + CALL_LIMIT.toSeconds() + " s"), fingerprints.of(p.config()), clock.instant()));
+                    }
+                }
+            }));
+            save();
+            return List.copyOf(results.values());
+        }
+    }
+
+    /** One provider call's answers: recorded and saved at once, whatever the other providers are doing. */
+    private synchronized void answered(DnsProvider p, List<String> hosts, InetAddress address,
+                                       Map<String, UpdateOutcome> outcomes, Map<String, RecordResult> results) {
+        String fingerprint = fingerprints.of(p.config());
+        for (String h : hosts) {
+            UpdateOutcome o = outcomes.getOrDefault(h, UpdateOutcome.retry("the provider gave no answer for it"));
+            results.put(key(p, h, typeOf(address)), record(p, h, address, o, fingerprint, clock.instant()));
+        }
         save();
-        return results;
+    }
+
+    private static String key(DnsProvider p, String host, RecordType type) {
+        return p.label() + "\n" + host + "\n" + type;
+    }
+
+    private static RecordType typeOf(InetAddress a) {
+        return a instanceof Inet6Address ? RecordType.AAAA : RecordType.A;
     }
 
     /** Logs a new WAN address once and keeps it in the state. */
-    private void noteWan(InetAddress address, String source) {
+    private void noteWan(InetAddress address, String source, Instant now) {
         String addr = address.getHostAddress();
         if (addr.equals(state.wanAddress())) return;
         LOG.info("WAN address is {} (from {}{})", addr, source, state.wanAddress() == null ? "" : ", was " + state.wanAddress());
-        state = state.withWan(addr, source, clock.instant().toString());
+        state = state.withWan(addr, source, now);
     }
 
     private Optional<InetAddress> publishable(InetAddress address, String source) {
-        String family = address instanceof Inet6Address ? "AAAA" : "A";
+        RecordType family = typeOf(address);
         Optional<String> why = PublicAddress.whyNotPublic(address);
         if (why.isEmpty()) {
             lastRefused.remove(family);
@@ -166,56 +227,59 @@ final class UpdateDispatcher {
         return Optional.empty();
     }
 
-    private void plan(DnsProvider p, String host, String type, Optional<InetAddress> publishable, InetAddress read,
+    private void plan(DnsProvider p, String host, RecordType type, Optional<InetAddress> publishable, InetAddress read,
                       String fingerprint, Instant now, Map<DnsProvider, Map<InetAddress, List<String>>> work,
-                      List<RecordResult> results) {
+                      Map<String, RecordResult> results) {
+        String key = key(p, host, type);
         if (publishable.isEmpty()) {
-            results.add(new RecordResult(p.label(), host, type, false, "not published: " + read.getHostAddress() + " "
-                    + PublicAddress.whyNotPublic(read).orElse("")));
+            results.put(key, new RecordResult(p.label(), host, type.name(), false, "not published: "
+                    + read.getHostAddress() + " " + PublicAddress.whyNotPublic(read).orElse("")));
             return;
         }
         String addr = publishable.get().getHostAddress();
         RecordState r = state.record(p.label(), host, type).orElse(null);
-        if (r != null && "FATAL".equals(r.status()) && fingerprint.equals(r.fingerprint())) {
-            results.add(new RecordResult(p.label(), host, type, false, "stopped: " + r.result()
+        if (r != null && r.status() == Status.FATAL && fingerprint.equals(r.fingerprint())) {
+            results.put(key, new RecordResult(p.label(), host, type.name(), false, "stopped: " + r.result()
                     + " (until the provider's config changes)"));
-        } else if (r != null && addr.equals(r.address()) && "SUCCESS".equals(r.status())
-                && now.isBefore(Instant.parse(r.updatedAt()).plus(p.forceRefresh()))) {
-            Optional<Set<InetAddress>> inDns = now.isAfter(Instant.parse(r.updatedAt()).plus(VERIFY_GRACE))
+        } else if (r != null && addr.equals(r.address()) && r.status() == Status.SUCCESS
+                && now.isBefore(r.updatedAt().plus(p.forceRefresh()))) {
+            Optional<Set<InetAddress>> inDns = now.isAfter(r.updatedAt().plus(VERIFY_GRACE))
                     ? liveRecords(p, host, type) : Optional.empty();
             if (inDns.isPresent() && !inDns.get().contains(publishable.get())) {
                 LOG.info("{} {} {}: DNS answers {} instead of {}: sending it again (verifyDns)", p.label(), host, type,
                         inDns.get(), addr);
+                results.put(key, null);
                 work.computeIfAbsent(p, k -> new LinkedHashMap<>())
                         .computeIfAbsent(publishable.get(), k -> new ArrayList<>()).add(host);
             } else {
-                results.add(new RecordResult(p.label(), host, type, true, "unchanged (" + r.result() + ")"));
+                results.put(key, new RecordResult(p.label(), host, type.name(), true, "unchanged (" + r.result() + ")"));
             }
-        } else if (r != null && "RETRY".equals(r.status()) && addr.equals(r.attemptedAddress())
-                && r.retryAt() != null && now.isBefore(Instant.parse(r.retryAt()))) {
-            results.add(new RecordResult(p.label(), host, type, false, "backing off until " + r.retryAt()
+        } else if (r != null && r.status() == Status.RETRY && addr.equals(r.attemptedAddress())
+                && now.isBefore(r.retryAt())) {
+            results.put(key, new RecordResult(p.label(), host, type.name(), false, "backing off until " + r.retryAt()
                     + " after: " + r.result()));
         } else if (liveRecords(p, host, type).filter(a -> a.equals(Set.of(publishable.get()))).isPresent()) {
             // DNS already holds exactly this address (a new state file, a restore): sending it would be a no-change
             // update, which some providers count as abuse
-            results.add(record(p, host, publishable.get(), UpdateOutcome.success("already in DNS (verifyDns)"),
+            results.put(key, record(p, host, publishable.get(), UpdateOutcome.success("already in DNS (verifyDns)"),
                     fingerprint, now));
         } else {
-            if (r != null && addr.equals(r.address()) && "SUCCESS".equals(r.status())) {
+            if (r != null && addr.equals(r.address()) && r.status() == Status.SUCCESS) {
                 LOG.info("{} {} {}: sending the unchanged address again (forceRefresh {} d)", p.label(), host, type,
                         p.forceRefresh().toDays());
             }
+            results.put(key, null);
             work.computeIfAbsent(p, k -> new LinkedHashMap<>())
                     .computeIfAbsent(publishable.get(), k -> new ArrayList<>()).add(host);
         }
     }
 
     /** What DNS answers for the record, when the provider asks for {@code verifyDns}; empty when off or failed. */
-    private Optional<Set<InetAddress>> liveRecords(DnsProvider p, String host, String type) {
+    private Optional<Set<InetAddress>> liveRecords(DnsProvider p, String host, RecordType type) {
         ProviderCommon common = p.config().common();
         if (!common.verifyDns()) return Optional.empty();
         try {
-            return Optional.of(live.lookup(host, type.equals("AAAA"), common.verifyDnsServer()));
+            return Optional.of(live.lookup(host, type == RecordType.AAAA, common.verifyDnsServer()));
         } catch (IOException e) {
             LOG.debug("{} {} {}: verifyDns lookup failed ({}); deciding from the state", p.label(), host, type,
                     e.getMessage());
@@ -225,37 +289,38 @@ final class UpdateDispatcher {
 
     private RecordResult record(DnsProvider p, String host, InetAddress address, UpdateOutcome o, String fingerprint,
                                 Instant now) {
-        String type = address instanceof Inet6Address ? "AAAA" : "A";
+        RecordType type = typeOf(address);
         String addr = address.getHostAddress();
         RecordState prev = state.record(p.label(), host, type).orElse(null);
         String prevAddress = prev == null ? null : prev.address();
-        String prevUpdated = prev == null ? null : prev.updatedAt();
+        Instant prevUpdated = prev == null ? null : prev.updatedAt();
         RecordState next;
         switch (o.kind()) {
             case SUCCESS -> {
                 LOG.info("{} {} {}: now {} ({})", p.label(), host, type, addr, o.detail());
-                next = new RecordState(p.label(), host, type, addr, now.toString(), "SUCCESS", o.detail(), addr, 0, null,
+                next = new RecordState(p.label(), host, type, addr, now, Status.SUCCESS, o.detail(), addr, 0, null,
                         fingerprint);
             }
             case RETRY -> {
-                int failures = prev == null || !"RETRY".equals(prev.status()) ? 1 : prev.failures() + 1;
+                int failures = prev == null || prev.status() != Status.RETRY ? 1 : prev.failures() + 1;
                 Duration wait = backoff(failures);
                 if (o.retryAfter().isPresent() && o.retryAfter().get().compareTo(wait) > 0) wait = o.retryAfter().get();
                 Instant retryAt = now.plus(wait);
                 LOG.warn("{} {} {}: update to {} failed ({}); retrying after {}", p.label(), host, type, addr, o.detail(),
                         retryAt);
-                next = new RecordState(p.label(), host, type, prevAddress, prevUpdated, "RETRY", o.detail(), addr,
-                        failures, retryAt.toString(), fingerprint);
+                next = new RecordState(p.label(), host, type, prevAddress, prevUpdated,
+                        Status.RETRY, o.detail(), addr, failures, retryAt,
+                        fingerprint);
             }
             default -> {
                 LOG.error("{} {} {}: the provider refused the update: {}. Not trying this record again until the"
                         + " provider's config changes", p.label(), host, type, o.detail());
-                next = new RecordState(p.label(), host, type, prevAddress, prevUpdated, "FATAL", o.detail(), addr,
+                next = new RecordState(p.label(), host, type, prevAddress, prevUpdated, Status.FATAL, o.detail(), addr,
                         prev == null ? 1 : prev.failures() + 1, null, fingerprint);
             }
         }
         state = state.with(next);
-        return new RecordResult(p.label(), host, type, o.kind() == UpdateOutcome.Kind.SUCCESS, o.detail());
+        return new RecordResult(p.label(), host, type.name(), o.kind() == UpdateOutcome.Kind.SUCCESS, o.detail());
     }
 
     private void save() {
@@ -266,12 +331,9 @@ final class UpdateDispatcher {
         }
     }
 
-    /** 1 min, 2, 4, ... up to 30 min, each ±20 % so that many agents do not retry in step. */
+    /** The provider back-off ({@link Backoff#PROVIDER}) after {@code failures} consecutive failures. */
     Duration backoff(int failures) {
-        long base = FIRST_BACKOFF.toMillis() << Math.min(failures - 1, 16);
-        long capped = Math.min(base, MAX_BACKOFF.toMillis());
-        double factor = 0.8 + 0.4 * jitter.getAsDouble();
-        return Duration.ofMillis((long) (capped * factor));
+        return Backoff.PROVIDER.after(failures, jitter);
     }
 
     void close() {

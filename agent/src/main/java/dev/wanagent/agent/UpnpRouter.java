@@ -1,24 +1,32 @@
 package dev.wanagent.agent;
 
 import dev.wanagent.config.UpnpConfig;
+import dev.wanagent.upnp.DefaultGateway;
 import dev.wanagent.upnp.EventSubscription;
 import dev.wanagent.upnp.GatewayDescription;
 import dev.wanagent.upnp.InternetGateway;
 import dev.wanagent.upnp.SsdpAnnouncements;
+import dev.wanagent.upnp.UpnpException;
 import okhttp3.HttpUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The router's IGD, found once and kept until a call fails; then it is found again on next use. Shared by the WAN
- * source and the mapping reconciler. With events enabled ({@code run}), it also keeps a GENA subscription and
- * listens to the router's SSDP announcements, and turns what it hears into passes of the monitor.
+ * The router's IGD, shared by the WAN source and the mapping reconciler. Its description is found once and kept
+ * until a call fails; then it is found again on next use, no sooner than the router back-off allows.
+ *
+ * <p>With events enabled ({@code run}), the router's listeners live as long as the agent, not as long as the
+ * cached description: the SSDP announcement listener starts with the agent (it needs only the router's address),
+ * and the GENA subscription is kept and renewed, or made anew with back-off, through router outages. What they hear
+ * becomes passes of the monitor: a router restart, a lost or re-made subscription, a WAN change.
  */
 final class UpnpRouter implements WanSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UpnpRouter.class);
@@ -28,31 +36,90 @@ final class UpnpRouter implements WanSource, AutoCloseable {
     private InternetGateway gateway;
     private Consumer<String> trigger;
     private EventSubscription subscription;
+    private HttpUrl subscribedTo;
     private SsdpAnnouncements announcements;
+    private String announcementsProblem;
+    /** Consecutive failed discoveries, and when the next may run (System.nanoTime); 0 failures: any time. */
+    private int discoveryFailures;
+    private long discoverAgainAt;
+    private IOException lastDiscoveryFailure;
 
     UpnpRouter(UpnpConfig config) {
         this.config = config;
     }
 
-    /** From now on, router events and restarts call {@code trigger} (with a reason). */
+    /**
+     * From now on (until {@link #close()}), router events and restarts call {@code trigger} with a reason; the
+     * announcement listener starts now when the router's address is known, else at the first discovery.
+     */
     synchronized void enableEvents(Consumer<String> trigger) {
         this.trigger = trigger;
+        if (config.events()) listenToAnnouncements();
     }
 
     synchronized InternetGateway gateway() throws IOException {
-        if (gateway == null) {
+        if (gateway != null) return gateway;
+        if (discoveryFailures > 0 && System.nanoTime() - discoverAgainAt < 0) throw lastDiscoveryFailure;
+        try {
             gateway = config.location().isPresent()
                     ? InternetGateway.at(HttpUrl.get(config.location().get()))
                     : InternetGateway.discover(DISCOVERY_WAIT, config.networkInterface());
-            GatewayDescription d = gateway.description();
-            LOG.info("UPnP: using IGD v{} '{}' at {} ({})", gateway.service().igdVersion(), d.friendlyName(),
-                    d.location(), gateway.service().shortName());
-            if (trigger != null && config.events()) startEvents(gateway);
+        } catch (IOException e) {
+            discoveryFailures++;
+            discoverAgainAt = System.nanoTime() + Backoff.ROUTER.after(discoveryFailures).toNanos();
+            lastDiscoveryFailure = e;
+            throw e;
+        }
+        discoveryFailures = 0;
+        GatewayDescription d = gateway.description();
+        LOG.info("UPnP: using IGD v{} '{}' at {} ({})", gateway.service().igdVersion(), d.friendlyName(),
+                d.location(), gateway.service().shortName());
+        if (trigger != null && config.events()) {
+            listenToAnnouncements();
+            if (announcements != null) gateway.bootId().ifPresent(announcements::knownBootId);
+            subscribe(gateway);
         }
         return gateway;
     }
 
-    private void startEvents(InternetGateway g) {
+    /** The router's address without asking it: the configured location's host, or the default gateway. */
+    private Optional<InetAddress> routerAddress() {
+        if (config.location().isPresent()) return IpLiteral.parse(HttpUrl.get(config.location().get()).host());
+        return DefaultGateway.ipv4(config.networkInterface());
+    }
+
+    private void listenToAnnouncements() {
+        if (announcements != null) return;
+        String problem;
+        try {
+            Optional<InetAddress> router = routerAddress();
+            if (router.isPresent()) {
+                announcements = SsdpAnnouncements.start(DefaultGateway.localAddressTowards(router.get()), router.get(),
+                        this::routerRestarted);
+                return;
+            }
+            problem = "no default gateway yet";
+        } catch (IOException e) {
+            problem = e.getMessage();
+        }
+        if (!problem.equals(announcementsProblem)) {
+            LOG.warn("UPnP: cannot listen to the router's SSDP announcements yet ({}); trying again at the next"
+                    + " discovery (a router restart is noticed by polling meanwhile)", problem);
+        }
+        announcementsProblem = problem;
+    }
+
+    /** The subscription follows the router's event URL; it survives outages and re-discoveries of the same URL. */
+    private void subscribe(InternetGateway g) {
+        HttpUrl url = g.service().eventSubUrl();
+        if (subscription != null && url != null && url.equals(subscribedTo)) return;
+        if (subscription != null) subscription.close();
+        subscription = null;
+        subscribedTo = null;
+        if (url == null) {
+            LOG.info("UPnP: the router's {} sends no events; polling every poll interval", g.service().shortName());
+            return;
+        }
         try {
             subscription = EventSubscription.start(g, config.callbackPort(), new EventSubscription.Listener() {
                 @Override
@@ -62,22 +129,35 @@ final class UpnpRouter implements WanSource, AutoCloseable {
 
                 @Override
                 public void onResubscribed() {
-                    trigger.accept("router events resubscribed");
+                    routerBack("router events resubscribed: verifying the mappings");
                 }
-            });
+
+                @Override
+                public void onLost(String why) {
+                    trigger.accept("router events lost (" + why + "): verifying the mappings");
+                }
+            }, Backoff.ROUTER::after);
+            subscribedTo = url;
         } catch (IOException e) {
             LOG.warn("UPnP: no router events ({}); polling every poll interval instead", e.getMessage());
         }
-        try {
-            announcements = SsdpAnnouncements.start(g.localAddress(), g.routerAddress(), evidence -> {
-                EventSubscription s = subscription;
-                if (s != null) s.resubscribe();
-                trigger.accept("router restarted (" + evidence + ")");
-            });
-        } catch (IOException e) {
-            LOG.warn("UPnP: cannot listen to the router's SSDP announcements ({}); a router restart is noticed at"
-                    + " the next poll", e.getMessage());
+    }
+
+    private void routerRestarted(String evidence) {
+        EventSubscription s;
+        synchronized (this) {
+            s = subscription;
         }
+        if (s != null) s.resubscribe();
+        routerBack("router restarted (" + evidence + "): verifying the mappings");
+    }
+
+    /** The router is (back) up: it may be discovered again at once, and the mappings are verified now. */
+    private void routerBack(String why) {
+        synchronized (this) {
+            discoveryFailures = 0;
+        }
+        trigger.accept(why);
     }
 
     private void routerEvent(Map<String, String> v) {
@@ -97,17 +177,13 @@ final class UpnpRouter implements WanSource, AutoCloseable {
         }
     }
 
-    private void stopEvents() {
-        if (subscription != null) subscription.close();
-        if (announcements != null) announcements.close();
-        subscription = null;
-        announcements = null;
-    }
-
-    /** Forget the gateway after a failed call, so that the next use discovers it again. */
+    /**
+     * Forget the description after a failed call, so that the next use finds the router again. The listeners
+     * stay; the announcement listener now reports the router's next {@code ssdp:alive} as its return.
+     */
     synchronized void forget() {
         gateway = null;
-        stopEvents();
+        if (announcements != null) announcements.expectRestart();
     }
 
     @Override
@@ -117,19 +193,27 @@ final class UpnpRouter implements WanSource, AutoCloseable {
 
     @Override
     public WanAddress readWanAddress() throws IOException {
+        InetAddress a;
         try {
             InternetGateway g = gateway();
-            InetAddress a = g.externalIpAddress();
+            a = g.externalIpAddress();
             if (a.isAnyLocalAddress() && g.hasAlternatives()) {
                 LOG.info("UPnP: {} has no WAN address; ranking the router's connection services again",
                         g.service().shortName());
                 forget();
             }
-            return WanAddress.ipv4Only(a);
+        } catch (UpnpException e) {
+            if (e.errorCode().isEmpty()) forget(); // not an answer from the router
+            throw e;
         } catch (IOException e) {
             forget();
             throw e;
         }
+        if (a instanceof Inet6Address) {
+            throw new IOException("GetExternalIPAddress answered the IPv6 address " + a.getHostAddress()
+                    + ": the router has no IPv4 WAN address to publish");
+        }
+        return WanAddress.ipv4Only(a);
     }
 
     @Override
@@ -144,6 +228,9 @@ final class UpnpRouter implements WanSource, AutoCloseable {
 
     @Override
     public synchronized void close() {
-        stopEvents();
+        if (subscription != null) subscription.close();
+        if (announcements != null) announcements.close();
+        subscription = null;
+        announcements = null;
     }
 }

@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The agent's loop: read the WAN address from the first healthy source, keep the mappings, push the address to
@@ -41,11 +40,12 @@ final class WanMonitor {
     private final Duration pollInterval;
     private final Clock clock;
     private final BlockingQueue<String> triggers = new LinkedBlockingQueue<>();
-    static final Duration FIRST_RECHECK = Duration.ofSeconds(1);
-    static final Duration MAX_RECHECK = Duration.ofSeconds(30);
+    /** The shortest wait between two passes that no event asked for. */
+    static final Duration MIN_WAIT = Duration.ofMillis(100);
     private volatile boolean stopping;
     private String lastSourceProblem;
-    private Duration recheck = FIRST_RECHECK;
+    /** Consecutive passes without a publishable WAN address (for the re-check back-off). */
+    private int wanDownPasses;
     private volatile StatusServer.Snapshot last;
 
     WanMonitor(List<WanSource> sources, MappingReconciler reconciler, UpdateDispatcher dispatcher,
@@ -68,6 +68,10 @@ final class WanMonitor {
                 break;
             } catch (IOException e) {
                 problems.add(s.name() + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                // a source that breaks on what the router sent must not stop the others, nor the loop
+                LOG.debug("source {} failed", s.name(), e);
+                problems.add(s.name() + ": unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         }
         String problemText = String.join("; ", problems);
@@ -99,13 +103,10 @@ final class WanMonitor {
             try {
                 last = pass();
             } catch (RuntimeException e) {
-                LOG.error("pass failed unexpectedly", e);
+                LOG.error("pass failed unexpectedly (trying again with back-off)", e);
             }
             Instant now = clock.instant();
-            Instant next = Stream.of(Optional.of(now.plus(pollInterval)), reconciler.nextRenewal(),
-                            dispatcher.nextDue(), wanDownRecheck(last, now))
-                    .flatMap(Optional::stream).min(Instant::compareTo).orElseThrow();
-            long waitMs = Math.max(100, Duration.between(now, next).toMillis());
+            long waitMs = Duration.between(now, nextPass(last, now)).toMillis();
             try {
                 String why = triggers.poll(waitMs, TimeUnit.MILLISECONDS);
                 if (STOP.equals(why)) break;
@@ -122,19 +123,37 @@ final class WanMonitor {
     }
 
     /**
+     * When the next pass falls due by itself, from the state each part keeps: the poll, a mapping's renewal or
+     * retry, a DNS record's back-off or forced refresh (only while there is an address to push), and the re-check
+     * while the WAN address is unknown or not publishable. Never earlier than {@link #MIN_WAIT} from now.
+     */
+    Instant nextPass(PassResult last, Instant now) {
+        Instant next = now.plus(pollInterval);
+        List<Optional<Instant>> dues = new ArrayList<>();
+        if (reconciler != null) dues.add(reconciler.nextDue(now));
+        if (dispatcher != null && last != null && last.wanAddress().isPresent()) dues.add(dispatcher.nextDue(now));
+        dues.add(wanDownRecheck(last, now));
+        for (Optional<Instant> due : dues) {
+            if (due.isPresent() && due.get().isBefore(next)) next = due.get();
+        }
+        Instant earliest = now.plus(MIN_WAIT);
+        return next.isBefore(earliest) ? earliest : next;
+    }
+
+    /**
      * While the router has no publishable WAN address (a PPPoE reconnect, a router restart), look again soon:
-     * 1 s, then 2, 4, ... up to 30 s, so that a missed or late router event costs seconds, not a poll interval.
+     * 1 s, then 2, 4, ... up to 30 s ({@link Backoff#ROUTER}), so that a missed or late router event costs seconds,
+     * not a poll interval.
      */
     Optional<Instant> wanDownRecheck(PassResult last, Instant now) {
         boolean down = last == null || last.wanAddress().isEmpty()
                 || PublicAddress.whyNotPublic(last.wanAddress().get().ipv4()).isPresent();
         if (!down) {
-            recheck = FIRST_RECHECK;
+            wanDownPasses = 0;
             return Optional.empty();
         }
-        Instant at = now.plus(recheck);
-        recheck = recheck.multipliedBy(2).compareTo(MAX_RECHECK) > 0 ? MAX_RECHECK : recheck.multipliedBy(2);
-        return Optional.of(at);
+        wanDownPasses++;
+        return Optional.of(now.plus(Backoff.ROUTER.after(wanDownPasses)));
     }
 
     /** Asks for a pass now (e.g. a router event). */

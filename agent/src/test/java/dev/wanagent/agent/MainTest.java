@@ -71,4 +71,31 @@ class MainTest {
         assertEquals(1, run("once", "-c", dir.resolve("none.yaml").toString()));
         assertTrue(err().contains("none.yaml: no such file"), err());
     }
+
+    @Test
+    void statusReportsAnInvalidStateFileAndLeavesItAsItIs(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, "router: {upnp: {enabled: false}, snmp: {enabled: true, host: 192.168.1.1,"
+                + " community: public}}\nstateDir: " + dir + "\n");
+        String bad = "{\"records\":[{}]}";
+        Files.writeString(dir.resolve(StateStore.FILE_NAME), bad);
+        assertEquals(1, run("status", "-c", cfg.toString()));
+        assertTrue(out().contains("records[0].provider: missing"), out());
+        assertTrue(out().contains("left as it is"), out());
+        assertEquals(bad, Files.readString(dir.resolve(StateStore.FILE_NAME)), "a read-only command changes nothing");
+    }
+
+    @Test
+    void onePrintedLineIsOneLineOnTheScreen() {
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        try (Printer p = new Printer(screen)) {
+            p.println("mapping web: the router said 'x\n2026-11-25 [INFO] forged line\r\u001b[2J'");
+            p.println("y".repeat(Printer.MAX_LINE + 50));
+        }
+        String[] lines = screen.toString(StandardCharsets.UTF_8).split("\n", -1);
+        assertEquals(3, lines.length, "two lines and the final newline");
+        assertEquals("mapping web: the router said 'x\\n2026-11-25 [INFO] forged line\\r\\x1b[2J'", lines[0]);
+        assertTrue(lines[1].endsWith("… (50 more characters)"), lines[1]);
+        assertEquals(Printer.MAX_LINE + " … (50 more characters)".length(), lines[1].length());
+    }
 }

@@ -5,10 +5,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,26 +18,88 @@ class StateStoreTest {
     @TempDir
     Path dir;
 
+    private List<String> files() throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
     @Test
     void roundTripLeavesNoTemporaryFiles() throws Exception {
         StateStore store = new StateStore(dir.resolve("sub"));
-        StateStore.State s = StateStore.State.empty().withWan("11.22.33.44", "upnp", "2026-11-25T10:00:00Z")
-                .with(new StateStore.RecordState("p", "h.example.net", "A", "11.22.33.44", "2026-11-25T10:00:00Z",
-                        "SUCCESS", "good", "11.22.33.44", 0, null, "f00d"));
+        StateStore.State s = StateStore.State.empty().withWan("11.22.33.44", "upnp", Instant.parse("2026-11-25T10:00:00Z"))
+                .with(new StateStore.RecordState("p", "h.example.net", StateStore.RecordType.A, "11.22.33.44",
+                        Instant.parse("2026-11-25T10:00:00Z"), StateStore.Status.SUCCESS, "good", "11.22.33.44", 0,
+                        null, "f00d"))
+                .with(new StateStore.RecordState("p", "h.example.net", StateStore.RecordType.AAAA, null, null,
+                        StateStore.Status.RETRY, "911", "2a00::1", 2, Instant.parse("2026-11-25T10:02:00Z"), "f00d"));
         store.save(s);
         store.save(s);
-        assertEquals(s, store.load());
+        assertEquals(s, store.read().state());
+        assertEquals(s, store.open());
         try (Stream<Path> files = Files.list(dir.resolve("sub"))) {
             assertEquals(List.of(StateStore.FILE_NAME), files.map(p -> p.getFileName().toString()).toList());
         }
     }
 
     @Test
-    void corruptFileIsSetAsideNotLost() throws Exception {
-        Files.writeString(dir.resolve(StateStore.FILE_NAME), "{\"version\":1,\"records\":[{\"prov");
-        StateStore.State s = new StateStore(dir).load();
-        assertNull(s.wanAddress());
-        assertTrue(s.records().isEmpty());
-        assertEquals("{\"version\":1,\"records\":[{\"prov", Files.readString(dir.resolve(StateStore.FILE_NAME + ".corrupt")));
+    void aFileOfAnEarlierVersionWithoutTypeIsRead() throws Exception {
+        Files.writeString(dir.resolve(StateStore.FILE_NAME), """
+                {"version":1,"wanAddress":"11.22.33.44","records":[{"provider":"p","hostname":"h.example.net",
+                 "address":"11.22.33.44","updatedAt":"2026-11-25T10:00:00Z","status":"SUCCESS","result":"good",
+                 "failures":0}]}""");
+        StateStore.Loaded l = new StateStore(dir).read();
+        assertTrue(l.problem().isEmpty(), l.problem().toString());
+        assertEquals(StateStore.RecordType.A, l.state().records().get(0).type());
+    }
+
+    /** Files that parse as JSON but are no state: each is set aside by the daemon, reported by read-only commands. */
+    @Test
+    void invalidStateIsSetAsideByTheDaemonAndOnlyReportedByReaders() throws Exception {
+        String[][] cases = {
+                {"{\"version\":1,\"records\":[{\"prov", "not JSON"},
+                {"{\"records\":[{}]}", "records[0].provider: missing"},
+                {"{\"records\":[{\"provider\":\"p\",\"hostname\":\"h\",\"status\":\"SUCCESS\",\"address\":\"1.2.3.4\","
+                        + "\"updatedAt\":\"yesterday\"}]}", "records[0].updatedAt: not a time"},
+                {"{\"records\":[{\"provider\":\"p\",\"hostname\":\"h\"}]}", "records[0].status: missing"},
+                {"{\"records\":[{\"provider\":\"p\",\"hostname\":\"h\",\"status\":\"MAYBE\"}]}", "records[0].status: not"},
+                {"{\"records\":[{\"provider\":\"p\",\"hostname\":\"h\",\"status\":\"RETRY\"}]}", "records[0].retryAt: required"},
+                {"{\"records\":[{\"provider\":\"p\",\"hostname\":\"h\",\"status\":\"SUCCESS\",\"address\":\"evil.example\","
+                        + "\"updatedAt\":\"2026-11-25T10:00:00Z\"}]}", "records[0].address: not an IP address"},
+                {"{\"records\":[{\"provider\":\"p\",\"hostname\":\"h\",\"status\":\"FATAL\",\"failures\":-3}]}", "failures"},
+                {"{\"records\":{}}", "records: not a list"},
+                {"{\"version\":7}", "version"},
+                {"[]", "not a JSON object"},
+                {"null", "not a JSON object"},
+                {"{\"wanAddress\":12}", "wanAddress: not text"},
+        };
+        for (String[] c : cases) {
+            Path f = dir.resolve(StateStore.FILE_NAME);
+            Files.writeString(f, c[0]);
+            StateStore store = new StateStore(dir);
+            StateStore.Loaded l = store.read();
+            assertTrue(l.problem().isPresent() && l.problem().get().contains(c[1]), c[0] + " → " + l.problem());
+            assertTrue(l.state().records().isEmpty());
+            assertEquals(c[0], Files.readString(f), "a reader leaves the file as it is");
+
+            StateStore.State s = store.open();
+            assertNull(s.wanAddress());
+            assertTrue(s.records().isEmpty());
+            assertFalse(Files.exists(f));
+            List<String> aside = files().stream().filter(n -> n.startsWith(StateStore.FILE_NAME + ".bad-")).toList();
+            assertEquals(1, aside.size(), files().toString());
+            assertEquals(c[0], Files.readString(dir.resolve(aside.get(0))), "set aside, not lost");
+            Files.delete(dir.resolve(aside.get(0)));
+        }
+    }
+
+    @Test
+    void temporaryFilesLeftByAKilledAgentAreRemovedOnOpen() throws Exception {
+        Files.writeString(dir.resolve(StateStore.FILE_NAME + "123.tmp"), "{\"half");
+        Files.writeString(dir.resolve("other.tmp"), "not ours");
+        new StateStore(dir).read();
+        assertTrue(Files.exists(dir.resolve(StateStore.FILE_NAME + "123.tmp")), "readers change nothing");
+        new StateStore(dir).open();
+        assertEquals(List.of("other.tmp"), files());
     }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
@@ -43,7 +44,7 @@ class UpdateDispatcherTest {
     private final List<UpdateDispatcher> made = new ArrayList<>();
 
     private UpdateDispatcher dispatcher(DnsProvider... providers) throws Exception {
-        UpdateDispatcher d = new UpdateDispatcher(List.of(providers), new StateStore(stateDir),
+        UpdateDispatcher d = new UpdateDispatcher(List.of(providers), new StateStore(stateDir).open(), new StateStore(stateDir),
                 ConfigFingerprint.in(stateDir), clock, () -> 0.5);
         made.add(d);
         return d;
@@ -108,7 +109,7 @@ class UpdateDispatcherTest {
         DnsProvider p = provider("me", List.of("a.example.net"), UpdateOutcome.success("nochg"));
         UpdateDispatcher d = dispatcher(p);
         d.dispatch(wan("11.22.33.44"), "upnp");
-        assertEquals(clock.instant().plus(Duration.ofDays(25)), d.nextDue().orElseThrow());
+        assertEquals(clock.instant().plus(Duration.ofDays(25)), d.nextDue(clock.instant()).orElseThrow());
         clock.advance(Duration.ofDays(24));
         d.dispatch(wan("11.22.33.44"), "upnp");
         verify(p, times(1)).update(anyList(), any());
@@ -127,7 +128,7 @@ class UpdateDispatcherTest {
             assertTrue(r.get(0).detail().startsWith("not published: " + bad), r.get(0).detail());
         }
         verify(p, never()).update(anyList(), any());
-        assertTrue(new StateStore(stateDir).load().records().isEmpty());
+        assertTrue(new StateStore(stateDir).read().state().records().isEmpty());
     }
 
     @Test
@@ -136,7 +137,7 @@ class UpdateDispatcherTest {
         UpdateDispatcher d = dispatcher(p);
         d.dispatch(wan("11.22.33.44"), "upnp");
         verify(p, times(1)).update(anyList(), any());
-        assertEquals(Instant.parse("2026-11-25T10:01:00Z"), d.nextDue().orElseThrow(), "first back-off is 1 min");
+        assertEquals(Instant.parse("2026-11-25T10:01:00Z"), d.nextDue(clock.instant()).orElseThrow(), "first back-off is 1 min");
 
         clock.advance(Duration.ofSeconds(30));
         assertTrue(d.dispatch(wan("11.22.33.44"), "upnp").get(0).detail().startsWith("backing off until"));
@@ -145,7 +146,7 @@ class UpdateDispatcherTest {
         clock.advance(Duration.ofSeconds(31));
         d.dispatch(wan("11.22.33.44"), "upnp");
         verify(p, times(2)).update(anyList(), any());
-        assertEquals(clock.instant().plus(Duration.ofMinutes(2)), d.nextDue().orElseThrow(), "then 2 min");
+        assertEquals(clock.instant().plus(Duration.ofMinutes(2)), d.nextDue(clock.instant()).orElseThrow(), "then 2 min");
 
         assertEquals(Duration.ofMinutes(4), d.backoff(3));
         assertEquals(Duration.ofMinutes(30), d.backoff(6), "capped at 30 min");
@@ -158,7 +159,7 @@ class UpdateDispatcherTest {
                 UpdateOutcome.retryAfter("abuse", Duration.ofHours(1)));
         UpdateDispatcher d = dispatcher(p);
         d.dispatch(wan("11.22.33.44"), "upnp");
-        assertEquals(clock.instant().plus(Duration.ofHours(1)), d.nextDue().orElseThrow());
+        assertEquals(clock.instant().plus(Duration.ofHours(1)), d.nextDue(clock.instant()).orElseThrow());
         clock.advance(Duration.ofMinutes(59));
         d.dispatch(wan("11.22.33.44"), "upnp");
         verify(p, times(1)).update(anyList(), any());
@@ -209,7 +210,7 @@ class UpdateDispatcherTest {
         UpdateDispatcher d = new UpdateDispatcher(List.of(p), (host, v6, server) -> {
             asked.add(host + " " + (v6 ? "AAAA" : "A") + " @" + server.orElse("system"));
             return dns.get();
-        }, new StateStore(stateDir), ConfigFingerprint.in(stateDir), clock, () -> 0.5);
+        }, new StateStore(stateDir).open(), new StateStore(stateDir), ConfigFingerprint.in(stateDir), clock, () -> 0.5);
         made.add(d);
 
         // a fresh state, DNS already holds the address: nothing is sent
@@ -230,7 +231,7 @@ class UpdateDispatcherTest {
         // a failed lookup decides from the state, as without verifyDns
         UpdateDispatcher failing = new UpdateDispatcher(List.of(p), (host, v6, server) -> {
             throw new java.io.IOException("timeout");
-        }, new StateStore(stateDir), ConfigFingerprint.in(stateDir), clock, () -> 0.5);
+        }, new StateStore(stateDir).open(), new StateStore(stateDir), ConfigFingerprint.in(stateDir), clock, () -> 0.5);
         made.add(failing);
         failing.dispatch(wan("11.22.33.45"), "upnp");
         verify(p, times(1)).update(List.of("a.example.net"), ip("11.22.33.45"));
@@ -258,13 +259,93 @@ class UpdateDispatcherTest {
     void stateIsPersistedPerRecordWithoutSecrets() throws Exception {
         DnsProvider p = provider(config("me", List.of("a.example.net"), false, "hunter2-secret"), UpdateOutcome.success("good"));
         dispatcher(p).dispatch(wan("11.22.33.44"), "upnp");
-        StateStore.State s = new StateStore(stateDir).load();
+        StateStore.State s = new StateStore(stateDir).read().state();
         assertEquals("11.22.33.44", s.wanAddress());
-        StateStore.RecordState r = s.record("dyndns2 me@dyn.example.net", "a.example.net", "A").orElseThrow();
+        StateStore.RecordState r = s.record("dyndns2 me@dyn.example.net", "a.example.net", StateStore.RecordType.A).orElseThrow();
         assertEquals("11.22.33.44", r.address());
-        assertEquals("SUCCESS", r.status());
-        assertEquals("2026-11-25T10:00:00Z", r.updatedAt());
+        assertEquals(StateStore.Status.SUCCESS, r.status());
+        assertEquals(Instant.parse("2026-11-25T10:00:00Z"), r.updatedAt());
         assertFalse(Files.readString(stateDir.resolve(StateStore.FILE_NAME)).contains("hunter2"));
         verify(p).update(eq(List.of("a.example.net")), any());
+    }
+
+    @Test
+    void aRecordOfAHostnameNoLongerConfiguredNeverFallsDue() throws Exception {
+        // the state holds a record whose back-off ended long ago, for a hostname since removed from the config
+        new StateStore(stateDir).save(StateStore.State.empty().with(new StateStore.RecordState(
+                "dyndns2 me@dyn.example.net", "gone.example.net", StateStore.RecordType.A, null, null,
+                StateStore.Status.RETRY, "911", "11.22.33.44", 3, Instant.parse("2026-01-01T00:00:00Z"), "f")));
+        DnsProvider p = provider("me", List.of("a.example.net"), UpdateOutcome.success("good"));
+        UpdateDispatcher d = dispatcher(p);
+        d.dispatch(wan("11.22.33.44"), "upnp");
+        Instant due = d.nextDue(clock.instant()).orElseThrow();
+        assertEquals(clock.instant().plus(Duration.ofDays(25)), due, "only the configured record's refresh");
+    }
+
+    @Test
+    void aForcedRefreshDueWhileTheAddressIsPrivateDoesNotFallDue() throws Exception {
+        DnsProvider p = provider("me", List.of("a.example.net"), UpdateOutcome.success("good"));
+        UpdateDispatcher d = dispatcher(p);
+        d.dispatch(wan("11.22.33.44"), "upnp");
+        clock.advance(Duration.ofDays(26)); // the forced refresh is due, but the router now has a CGNAT address
+        d.dispatch(wan("100.64.3.4"), "upnp");
+        assertEquals(Optional.empty(), d.nextDue(clock.instant()), "nothing can be sent until the address changes");
+        verify(p, times(1)).update(anyList(), any());
+    }
+
+    @Test
+    void everyDueTimeIsAfterNowWhateverTheAnswers() throws Exception {
+        for (UpdateOutcome o : List.of(UpdateOutcome.success("good"), UpdateOutcome.retry("911"),
+                UpdateOutcome.fatal("badauth"), UpdateOutcome.retryAfter("abuse", Duration.ofHours(1)))) {
+            DnsProvider p = provider("me-" + o.kind(), List.of("a.example.net"), o);
+            UpdateDispatcher d = dispatcher(p);
+            for (int i = 0; i < 20; i++) {
+                d.dispatch(wan("11.22.33.44"), "upnp");
+                Instant now = clock.instant();
+                d.nextDue(now).ifPresent(t -> assertTrue(t.isAfter(now), o + ": due " + t + " at " + now));
+                clock.advance(d.nextDue(now).map(t -> Duration.between(now, t)).orElse(Duration.ofMinutes(7)));
+            }
+        }
+    }
+
+    @Test
+    void aFastProvidersAnswerIsSavedBeforeASlowOneAnswers() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        DnsProvider fast = provider("fast", List.of("f.example.net"), UpdateOutcome.success("good"));
+        DnsProvider slow = provider("slow", List.of("s.example.net"), UpdateOutcome.success("good"));
+        when(slow.update(anyList(), any())).thenAnswer(inv -> {
+            release.await(10, TimeUnit.SECONDS);
+            return Map.of("s.example.net", UpdateOutcome.success("good"));
+        });
+        UpdateDispatcher d = dispatcher(slow, fast);
+        Thread t = new Thread(() -> d.dispatch(uncheckedWan("11.22.33.44"), "upnp"));
+        t.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            Optional<StateStore.RecordState> saved = Optional.empty();
+            while (saved.isEmpty() && System.nanoTime() < deadline) {
+                saved = new StateStore(stateDir).read().state().record("dyndns2 fast@dyn.example.net",
+                        "f.example.net", StateStore.RecordType.A);
+                Thread.sleep(20);
+            }
+            assertTrue(saved.isPresent(), "the fast provider's success is on disk while the slow one is busy");
+            assertEquals(StateStore.Status.SUCCESS, saved.get().status());
+        } finally {
+            release.countDown();
+            t.join(10_000);
+        }
+    }
+
+    private static WanAddress uncheckedWan(String v4) {
+        try {
+            return wan(v4);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void anIpv6AddressCanNeverBeTheIpv4Address() {
+        assertThrows(IllegalArgumentException.class, () -> WanAddress.ipv4Only(ip("2a00:1111::44")));
     }
 }
