@@ -10,6 +10,9 @@ import java.util.Optional;
  * The whole agent configuration, validated.
  *
  * @param statusListen where {@code run} serves its status page (GET /status, JSON); empty: no status endpoint
+ * @param statusToken  the bearer token a client of the status page must send ({@code Authorization: Bearer ...});
+ *                     at least 16 characters, visible ASCII. Always present when {@code statusListen} is not a
+ *                     loopback address; optional (empty: no token asked) on loopback
  */
 public record AgentConfig(
         RouterConfig router,
@@ -18,7 +21,8 @@ public record AgentConfig(
         List<ProviderConfig> providers,
         Path stateDir,
         boolean removeMappingsOnExit,
-        Optional<InetSocketAddress> statusListen) {
+        Optional<InetSocketAddress> statusListen,
+        Optional<Secret> statusToken) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMinutes(5);
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/wan-agent");

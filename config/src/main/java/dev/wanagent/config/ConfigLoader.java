@@ -1,38 +1,44 @@
 package dev.wanagent.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads a config file (YAML, or JSON when the name ends in {@code .json}) into a validated {@link AgentConfig}.
  * Every problem is collected and reported together, each naming its key path. No network access.
  */
 public final class ConfigLoader {
+    /** The largest config file read: far more than any real config, small enough to parse quickly. */
+    static final int MAX_FILE_BYTES = 1024 * 1024;
+    /** No duration anywhere may exceed this (keys have their own, smaller maxima). */
+    static final Duration MAX_DURATION = Duration.ofDays(3650);
+    static final Duration MAX_POLL_INTERVAL = Duration.ofDays(1);
+    static final Duration MAX_SNMP_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration MAX_FORCE_REFRESH = Duration.ofDays(365);
+    /** A bearer token shorter than this is guessable. */
+    static final int MIN_STATUS_TOKEN = 16;
+    static final int MAX_SUCCESS_PATTERN = 1024;
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern HOSTNAME = Pattern.compile(
             "(?=.{1,253}$)(\\*\\.)?([A-Za-z0-9_]([A-Za-z0-9-_]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z][A-Za-z0-9-]{0,62}");
@@ -49,62 +55,63 @@ public final class ConfigLoader {
         return new ConfigLoader(System::getenv);
     }
 
+    /** Reads a regular file of at most {@value #MAX_FILE_BYTES} bytes (never a FIFO or device: they may block). */
     public AgentConfig load(Path file) throws ConfigException {
         String text;
         try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": no such file");
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            text = new TextFile(file, MAX_FILE_BYTES).read();
+        } catch (TextFile.Unreadable e) {
+            String name = Redaction.plain(file.toString());
+            throw new ConfigException(switch (e.problem()) {
+                case MISSING -> name + ": no such file";
+                case NOT_REGULAR -> name + ": not a regular file (a config is read from a file, not a FIFO, device"
+                        + " or directory)";
+                case TOO_LARGE -> name + ": larger than " + TextFile.size(MAX_FILE_BYTES) + " (a config is at most "
+                        + TextFile.size(MAX_FILE_BYTES) + ")";
+                case NOT_UTF8 -> name + ": not UTF-8 text";
+                case UNREADABLE -> name + ": cannot read (" + e.getMessage() + ")";
+            });
         }
-        return parse(text, file.getFileName().toString());
+        Path fileName = file.getFileName();
+        return parse(text, fileName == null ? file.toString() : fileName.toString());
     }
 
     /** Parses config text; {@code sourceName} decides the format (.json → JSON, otherwise YAML) and labels errors. */
     public AgentConfig parse(String text, String sourceName) throws ConfigException {
         boolean json = sourceName.toLowerCase(Locale.ROOT).endsWith(".json");
-        ObjectMapper mapper = json ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
-        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        JsonNode root;
-        try {
-            root = mapper.readTree(text);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new ConfigException(sourceName + ": not valid " + (json ? "JSON" : "YAML") + where + ": "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""));
-        }
+        String source = Redaction.plain(sourceName);
+        JsonNode root = new DocumentParser(source, json).parse(text);
         if (root == null || root.isMissingNode() || root.isNull()) {
-            throw new ConfigException(sourceName + ": the config is empty");
+            throw new ConfigException(source + ": the config is empty");
         }
-        List<String> problems = new ArrayList<>();
+        Problems problems = new Problems();
         ConfigNode top = new ConfigNode(root, "", problems, new Interpolation(environment));
         if (!top.isObject()) {
-            throw new ConfigException(sourceName + ": the top level must be a mapping of keys (router, mappings, providers, ...)");
+            throw new ConfigException(source + ": the top level must be a mapping of keys (router, mappings, providers, ...)");
         }
         AgentConfig config = readAgent(top);
-        if (!problems.isEmpty()) throw new ConfigException(problems);
+        if (!problems.isEmpty()) throw problems.exception();
         return config;
     }
 
     private AgentConfig readAgent(ConfigNode top) {
         RouterConfig router = top.object("router").map(this::readRouter)
                 .orElse(new RouterConfig(UpnpConfig.defaults(), SnmpConfig.disabled(), List.of("upnp")));
-        Duration poll = top.string("pollInterval").map(s -> duration(top, "pollInterval", s, Duration.ofSeconds(1)))
+        Duration poll = top.string("pollInterval")
+                .map(s -> duration(top, "pollInterval", s, Duration.ofSeconds(1), MAX_POLL_INTERVAL))
                 .orElse(AgentConfig.DEFAULT_POLL_INTERVAL);
-        List<MappingConfig> mappings = new ArrayList<>();
-        for (ConfigNode m : top.list("mappings")) {
-            readMapping(m).ifPresent(mappings::add);
-        }
-        checkMappingsDistinct(top, mappings);
+        List<MappingConfig> mappings = readMappings(top);
         List<ProviderConfig> providers = new ArrayList<>();
         for (ConfigNode p : top.list("providers")) {
             readProvider(p).ifPresent(providers::add);
         }
-        Path stateDir = top.string("stateDir").map(Path::of).orElse(AgentConfig.DEFAULT_STATE_DIR);
+        Path stateDir = top.string("stateDir").flatMap(s -> {
+            Optional<Path> dir = TextFile.path(s);
+            if (dir.isEmpty()) top.problem("stateDir", top.show("stateDir", s) + " is not a valid path");
+            return dir;
+        }).orElse(AgentConfig.DEFAULT_STATE_DIR);
         boolean removeOnExit = top.bool("removeMappingsOnExit", false);
-        Optional<InetSocketAddress> status = top.object("status").flatMap(this::readStatus);
+        Status status = top.object("status").map(this::readStatus).orElse(Status.NONE);
         top.rejectUnknownKeys();
         if (!mappings.isEmpty() && !router.upnp().enabled()) {
             top.problem("mappings", "port mappings are made over UPnP, but router.upnp.enabled is false");
@@ -112,15 +119,44 @@ public final class ConfigLoader {
         if (!router.upnp().enabled() && !router.snmp().enabled()) {
             top.problem("router", "no WAN address source is enabled (set router.upnp.enabled or router.snmp.enabled)");
         }
-        return new AgentConfig(router, poll, mappings, providers, stateDir, removeOnExit, status);
+        return new AgentConfig(router, poll, mappings, providers, stateDir, removeOnExit, status.listen(),
+                status.token());
     }
 
-    /** {@code status: {listen: 127.0.0.1:8787}}: an IPv4 address (loopback by default) and a port. */
-    private Optional<InetSocketAddress> readStatus(ConfigNode n) {
-        Optional<String> listen = n.string("listen");
+    /** The {@code status} section: where to listen, and the bearer token clients must send. */
+    private record Status(Optional<InetSocketAddress> listen, Optional<Secret> token) {
+        static final Status NONE = new Status(Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * {@code status: {listen: 127.0.0.1:8787, token: ${STATUS_TOKEN}}}: an IPv4 address (loopback by default) and a
+     * port; the token is required when the address is not loopback.
+     */
+    private Status readStatus(ConfigNode n) {
+        Optional<String> listenText = n.string("listen");
+        Optional<Secret> token = n.secret("token");
         n.rejectUnknownKeys();
-        if (listen.isEmpty()) return Optional.empty();
-        String text = listen.get().trim();
+        token.ifPresent(t -> {
+            if (t.reveal().length() < MIN_STATUS_TOKEN) {
+                n.problem("token", "is shorter than " + MIN_STATUS_TOKEN + " characters (a bearer token needs at least "
+                        + MIN_STATUS_TOKEN + "; e.g. openssl rand -hex 32)");
+            } else if (!t.reveal().chars().allMatch(c -> c > ' ' && c < 127)) {
+                n.problem("token", "may hold only visible ASCII characters (no spaces or control characters): it is"
+                        + " sent in an HTTP header");
+            }
+        });
+        Optional<InetSocketAddress> listen = listenText.flatMap(text -> listenAddress(n, text));
+        listen.filter(a -> !a.getAddress().isLoopbackAddress()).ifPresent(a -> {
+            if (token.isEmpty() && !n.has("token")) {
+                n.problem("token", "required when status.listen is not on loopback (" + a.getAddress().getHostAddress()
+                        + ":" + a.getPort() + " is reachable from the network)");
+            }
+        });
+        return new Status(listen, token);
+    }
+
+    private Optional<InetSocketAddress> listenAddress(ConfigNode n, String listen) {
+        String text = listen.trim();
         int colon = text.lastIndexOf(':');
         String host = colon < 0 ? "127.0.0.1" : text.substring(0, colon);
         String port = colon < 0 ? text : text.substring(colon + 1);
@@ -132,7 +168,7 @@ public final class ConfigLoader {
             p = -1;
         }
         if (address.isEmpty() || p < 1 || p > 65535) {
-            n.problem("listen", "\"" + text + "\" is not ADDRESS:PORT (e.g. 127.0.0.1:8787)");
+            n.problem("listen", n.show("listen", listen) + " is not ADDRESS:PORT (e.g. 127.0.0.1:8787)");
             return Optional.empty();
         }
         return Optional.of(new InetSocketAddress(address.get(), p));
@@ -155,7 +191,8 @@ public final class ConfigLoader {
         Optional<URI> location = u.string("location").flatMap(s -> {
             Optional<URI> uri = uri(u, "location", s);
             if (uri.isPresent() && !"http".equals(uri.get().getScheme())) {
-                u.problem("location", "\"" + s + "\" must be an http:// URL of the router's description (rootDesc.xml)");
+                u.problem("location", u.show("location", s)
+                        + " must be an http:// URL of the router's description (rootDesc.xml)");
                 return Optional.empty();
             }
             return uri;
@@ -174,7 +211,7 @@ public final class ConfigLoader {
             case "v2c", "2c" -> SnmpConfig.Version.V2C;
             case "v3", "3" -> SnmpConfig.Version.V3;
             default -> {
-                s.problem("version", "\"" + v + "\" is not a supported SNMP version (v2c or v3)");
+                s.problem("version", s.show("version", v) + " is not a supported SNMP version (v2c or v3)");
                 yield SnmpConfig.Version.V2C;
             }
         }).orElse(SnmpConfig.Version.V2C);
@@ -184,7 +221,7 @@ public final class ConfigLoader {
             case "SHA", "SHA1" -> Optional.of(SnmpConfig.AuthProtocol.SHA);
             case "SHA256" -> Optional.of(SnmpConfig.AuthProtocol.SHA256);
             default -> {
-                s.problem("authProtocol", "\"" + v + "\" is not supported (SHA or SHA-256)");
+                s.problem("authProtocol", s.show("authProtocol", v) + " is not supported (SHA or SHA-256)");
                 yield Optional.empty();
             }
         });
@@ -193,13 +230,14 @@ public final class ConfigLoader {
             case "AES", "AES128" -> Optional.of(SnmpConfig.PrivProtocol.AES128);
             case "AES256" -> Optional.of(SnmpConfig.PrivProtocol.AES256);
             default -> {
-                s.problem("privProtocol", "\"" + v + "\" is not supported (AES-128 or AES-256)");
+                s.problem("privProtocol", s.show("privProtocol", v) + " is not supported (AES-128 or AES-256)");
                 yield Optional.empty();
             }
         });
         Optional<Secret> privPass = s.secret("privPassphrase");
         Optional<String> wanInterface = s.string("wanInterface");
-        Duration timeout = s.string("timeout").map(t -> duration(s, "timeout", t, Duration.ofMillis(100)))
+        Duration timeout = s.string("timeout")
+                .map(t -> duration(s, "timeout", t, Duration.ofMillis(100), MAX_SNMP_TIMEOUT))
                 .orElse(SnmpConfig.DEFAULT_TIMEOUT);
         int retries = s.integer("retries", 0, 10, "a retry count (0-10)").orElse(SnmpConfig.DEFAULT_RETRIES);
         Optional<Integer> trapPort = s.integer("trapPort", 1, 65535, "a port (1-65535)");
@@ -210,8 +248,8 @@ public final class ConfigLoader {
         if (enabled) {
             if (host.isBlank()) s.problem("host", "is required when SNMP is enabled (the router's LAN address)");
             else if (ipv4(host).isEmpty() && !host.matches("[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*")) {
-                s.problem("host", "\"" + host + "\" is not an IP address (the router's LAN address; names are not"
-                        + " looked up)");
+                s.problem("host", s.show("host", host) + " is not an IP address (the router's LAN address; names are"
+                        + " not looked up)");
             }
             if (version == SnmpConfig.Version.V2C && community.isEmpty()) {
                 s.problem("community", "is required for SNMP v2c");
@@ -250,11 +288,13 @@ public final class ConfigLoader {
         int internal = m.integer("internalPort", 1, 65535, "a port (1-65535)").orElse(ext.orElse(0));
         String protocol = m.string("protocol").map(p -> p.toUpperCase(Locale.ROOT)).orElse("TCP");
         if (!protocol.equals("TCP") && !protocol.equals("UDP")) {
-            m.problem("protocol", "\"" + protocol + "\" is not TCP or UDP");
+            m.problem("protocol", m.show("protocol", protocol) + " is not TCP or UDP");
         }
         Optional<String> client = m.string("internalClient").filter(c -> !c.equalsIgnoreCase("auto"));
         client.ifPresent(c -> {
-            if (ipv4(c).isEmpty()) m.problem("internalClient", "\"" + c + "\" is not an IPv4 address or 'auto'");
+            if (ipv4(c).isEmpty()) {
+                m.problem("internalClient", m.show("internalClient", c) + " is not an IPv4 address or 'auto'");
+            }
         });
         int lease = m.integer("leaseSeconds", 0, 604800, "a lease in seconds (0-604800; 0 = permanent)")
                 .orElse(MappingConfig.DEFAULT_LEASE_SECONDS);
@@ -264,18 +304,23 @@ public final class ConfigLoader {
         return Optional.of(new MappingConfig(name, ext.orElse(0), internal, protocol, client, lease, force));
     }
 
-    private void checkMappingsDistinct(ConfigNode top, List<MappingConfig> mappings) {
-        Set<String> names = new HashSet<>();
+    /** Every valid mapping; names and external ports must be distinct. */
+    private List<MappingConfig> readMappings(ConfigNode top) {
+        List<MappingConfig> mappings = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
         Map<String, String> ports = new HashMap<>();
-        for (int i = 0; i < mappings.size(); i++) {
-            MappingConfig m = mappings.get(i);
-            if (!names.add(m.name())) top.problem("mappings", "name '" + m.name() + "' is used twice");
-            String port = m.externalPort() + "/" + m.protocol();
-            String other = ports.putIfAbsent(port, m.name());
-            if (other != null) {
-                top.problem("mappings", "'" + other + "' and '" + m.name() + "' both claim external port " + port);
-            }
+        for (ConfigNode m : top.list("mappings")) {
+            Optional<MappingConfig> read = readMapping(m);
+            if (read.isEmpty()) continue;
+            MappingConfig mapping = read.get();
+            mappings.add(mapping);
+            String other = names.putIfAbsent(mapping.name(), m.path());
+            if (other != null) m.problem("name", m.show("name", mapping.name()) + " is already the name of " + other);
+            String port = mapping.externalPort() + "/" + mapping.protocol();
+            other = ports.putIfAbsent(port, m.path());
+            if (other != null) m.problem("externalPort", port + " is already claimed by " + other);
         }
+        return mappings;
     }
 
     private Optional<ProviderConfig> readProvider(ConfigNode p) {
@@ -297,7 +342,8 @@ public final class ConfigLoader {
             case "webhook" -> readWebhook(p);
             case "" -> null;
             default -> {
-                p.problem("type", "\"" + type + "\" is not a known provider type (known: " + String.join(", ", TYPES) + ")");
+                p.problem("type", p.show("type", type) + " is not a known provider type (known: "
+                        + String.join(", ", TYPES) + ")");
                 yield null;
             }
         };
@@ -323,19 +369,20 @@ public final class ConfigLoader {
     private ProviderCommon common(ConfigNode p) {
         List<String> hostnames = hostnames(p);
         boolean ipv6 = p.bool("ipv6", false);
-        Duration forceRefresh = p.string("forceRefresh").map(t -> duration(p, "forceRefresh", t, Duration.ofHours(1)))
+        Duration forceRefresh = p.string("forceRefresh")
+                .map(t -> duration(p, "forceRefresh", t, Duration.ofHours(1), MAX_FORCE_REFRESH))
                 .orElse(ProviderCommon.DEFAULT_FORCE_REFRESH);
         boolean verifyDns = p.bool("verifyDns", false);
         Optional<String> verifyServer = p.string("verifyDnsServer");
         verifyServer.filter(v -> ipv4(v).isEmpty() && !v.contains(":")).ifPresent(v ->
-                p.problem("verifyDnsServer", "\"" + v + "\" is not an IP address"));
+                p.problem("verifyDnsServer", p.show("verifyDnsServer", v) + " is not an IP address"));
         return new ProviderCommon(hostnames, ipv6, forceRefresh, verifyDns, verifyServer);
     }
 
     private String zoneName(ConfigNode p, String key) {
         String zone = p.requiredString(key);
         if (!zone.isEmpty() && !HOSTNAME.matcher(zone).matches()) {
-            p.problem(key, "\"" + zone + "\" is not a domain name (e.g. example.com)");
+            p.problem(key, p.show(key, zone) + " is not a domain name (e.g. example.com)");
         }
         return zone;
     }
@@ -347,7 +394,7 @@ public final class ConfigLoader {
         boolean create = p.bool("create", false);
         boolean proxied = p.bool("proxied", false);
         int ttl = p.integer("ttl", 1, 86400, "a TTL in seconds (1 = automatic, 60-86400)").orElse(1);
-        checkInZone(p, common, zone);
+        checkInZone(p, common, "zone", zone);
         return new CloudflareProviderConfig(common, token, zone, create, proxied, ttl);
     }
 
@@ -363,17 +410,18 @@ public final class ConfigLoader {
                 port = Integer.parseInt(serverText.substring(colon + 1));
                 if (port < 1 || port > 65535) throw new NumberFormatException();
             } catch (NumberFormatException e) {
-                p.problem("server", "\"" + serverText + "\" has no valid port (HOST[:PORT])");
+                p.problem("server", p.show("server", serverText) + " has no valid port (HOST[:PORT])");
             }
         }
         if (!host.isEmpty() && ipv4(host).isEmpty() && !HOSTNAME.matcher(host).matches()) {
-            p.problem("server", "\"" + serverText + "\" is not HOST[:PORT]");
+            p.problem("server", p.show("server", serverText) + " is not HOST[:PORT]");
         }
         String zone = zoneName(p, "zone");
         String keyName = p.requiredString("tsigKeyName");
         String algorithm = p.string("tsigAlgorithm").orElse("hmac-sha256").toLowerCase(Locale.ROOT);
         if (!algorithm.equals("hmac-sha256") && !algorithm.equals("hmac-sha512")) {
-            p.problem("tsigAlgorithm", "\"" + algorithm + "\" is not supported (hmac-sha256 or hmac-sha512)");
+            p.problem("tsigAlgorithm", p.show("tsigAlgorithm", algorithm)
+                    + " is not supported (hmac-sha256 or hmac-sha512)");
         }
         Secret secret = p.requiredSecret("tsigSecret");
         if (!secret.isEmpty()) {
@@ -386,7 +434,7 @@ public final class ConfigLoader {
             }
         }
         int ttl = p.integer("ttl", 1, 86400, "a TTL in seconds (1-86400)").orElse(60);
-        checkInZone(p, common, zone);
+        checkInZone(p, common, "zone", zone);
         return new Rfc2136ProviderConfig(common, host, port, zone, keyName, algorithm, secret, ttl);
     }
 
@@ -405,7 +453,9 @@ public final class ConfigLoader {
                 if (host.isEmpty() || !("https".equals(u.getScheme()) || "http".equals(u.getScheme()))) {
                     p.problem("url", "is not an http(s) URL with a host");
                 } else if ("http".equals(u.getScheme()) && !allowPlainHttp && !isLocalNetworkHost(host)) {
-                    p.problem("url", "uses plain http to " + host + ": use https:// (or set allowPlainHttp: true)");
+                    // the host may come from a ${...} value: name it only when the URL was written out
+                    p.problem("url", "uses plain http" + (p.interpolated("url") ? "" : " to " + Redaction.plain(host))
+                            + ": use https:// (or set allowPlainHttp: true)");
                 }
             } catch (URISyntaxException e) {
                 p.problem("url", "is not a valid URL (" + e.getReason() + ")");
@@ -413,28 +463,37 @@ public final class ConfigLoader {
         }
         String method = p.string("method").orElse("GET").toUpperCase(Locale.ROOT);
         if (!List.of("GET", "POST", "PUT", "PATCH").contains(method)) {
-            p.problem("method", "\"" + method + "\" is not GET, POST, PUT or PATCH");
+            p.problem("method", p.show("method", method) + " is not GET, POST, PUT or PATCH");
         }
-        Map<String, Secret> headers = new java.util.LinkedHashMap<>();
+        Map<String, Secret> headers = new LinkedHashMap<>();
         p.object("headers").ifPresent(h -> {
             for (String k : h.keys()) h.secret(k).ifPresent(v -> headers.put(k, v));
         });
         Optional<String> body = p.string("body");
-        Optional<java.util.regex.Pattern> success = p.string("successPattern").flatMap(s -> {
+        Optional<Pattern> success = p.string("successPattern").flatMap(s -> {
+            if (s.length() > MAX_SUCCESS_PATTERN) {
+                p.problem("successPattern", "is longer than " + MAX_SUCCESS_PATTERN + " characters");
+                return Optional.empty();
+            }
             try {
-                return Optional.of(java.util.regex.Pattern.compile(s));
-            } catch (java.util.regex.PatternSyntaxException e) {
-                p.problem("successPattern", "is not a valid regular expression: " + e.getDescription());
+                return Optional.of(Pattern.compile(s));
+            } catch (PatternSyntaxException e) {
+                p.problem("successPattern", "is not a valid regular expression"
+                        + (p.interpolated("successPattern") ? "" : ": " + Redaction.plain(e.getDescription())));
                 return Optional.empty();
             }
         });
         return new WebhookProviderConfig(common, url, host, method, headers, body, success, allowPlainHttp);
     }
 
-    private static void checkInZone(ConfigNode p, ProviderCommon common, String zone) {
+    private static void checkInZone(ConfigNode p, ProviderCommon common, String zoneKey, String zone) {
         if (zone.isEmpty()) return;
-        for (String h : common.hostnames()) {
-            if (!inZone(h, zone)) p.problem("hostnames", "\"" + h + "\" is not in zone " + zone);
+        List<String> hostnames = common.hostnames();
+        for (int i = 0; i < hostnames.size(); i++) {
+            String key = "hostnames[" + i + "]";
+            if (!inZone(hostnames.get(i), zone)) {
+                p.problem(key, p.show(key, hostnames.get(i)) + " is not in zone " + p.show(zoneKey, zone));
+            }
         }
     }
 
@@ -447,8 +506,9 @@ public final class ConfigLoader {
     private Dyndns2ProviderConfig readDyndns2(ConfigNode p) {
         ProviderCommon common = common(p);
         Optional<String> preset = p.string("preset");
-        preset.filter(n -> !DYNDNS2_PRESETS.containsKey(n)).ifPresent(n -> p.problem("preset", "\"" + n
-                + "\" is not a known dyndns2 service (known: " + String.join(", ", new java.util.TreeSet<>(DYNDNS2_PRESETS.keySet())) + ")"));
+        preset.filter(n -> !DYNDNS2_PRESETS.containsKey(n)).ifPresent(n -> p.problem("preset", p.show("preset", n)
+                + " is not a known dyndns2 service (known: " + String.join(", ", new TreeSet<>(DYNDNS2_PRESETS.keySet()))
+                + ")"));
         if (preset.isPresent() && p.has("server")) p.problem("preset", "give preset or server, not both");
         String serverText = preset.map(n -> DYNDNS2_PRESETS.getOrDefault(n, "")).orElseGet(() -> p.requiredString("server"));
         String username = p.requiredString("username");
@@ -459,10 +519,13 @@ public final class ConfigLoader {
             server = uri(p, "server", serverText).orElse(null);
             if (server != null) {
                 String scheme = server.getScheme();
+                String shown = p.show("server", serverText);
                 if (!"https".equals(scheme) && !"http".equals(scheme)) {
-                    p.problem("server", "\"" + serverText + "\" must start with https://");
+                    p.problem("server", shown + " must start with https://");
+                } else if (server.getRawUserInfo() != null) {
+                    p.problem("server", shown + " has credentials in it: give them as username and password");
                 } else if ("http".equals(scheme) && !allowPlainHttp && !isLocalNetworkHost(server.getHost())) {
-                    p.problem("server", "\"" + serverText + "\" uses plain http: the password would cross the internet"
+                    p.problem("server", shown + " uses plain http: the password would cross the internet"
                             + " in the clear; use https:// (or set allowPlainHttp: true)");
                 }
             }
@@ -480,10 +543,11 @@ public final class ConfigLoader {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < hostnames.size(); i++) {
             String h = hostnames.get(i);
+            String key = "hostnames[" + i + "]";
             if (!HOSTNAME.matcher(h).matches()) {
-                p.problem("hostnames[" + i + "]", "\"" + h + "\" is not a fully qualified host name");
+                p.problem(key, p.show(key, h) + " is not a fully qualified host name");
             } else if (!seen.add(h.toLowerCase(Locale.ROOT))) {
-                p.problem("hostnames[" + i + "]", "\"" + h + "\" is listed twice");
+                p.problem(key, p.show(key, h) + " is listed twice");
             }
         }
         return hostnames;
@@ -493,36 +557,64 @@ public final class ConfigLoader {
         try {
             URI uri = new URI(text);
             if (uri.getScheme() == null || uri.getHost() == null) {
-                n.problem(key, "\"" + text + "\" is not a URL with a scheme and host (e.g. https://example.com)");
+                n.problem(key, n.show(key, text) + " is not a URL with a scheme and host (e.g. https://example.com)");
                 return Optional.empty();
             }
             return Optional.of(uri);
         } catch (URISyntaxException e) {
-            n.problem(key, "\"" + text + "\" is not a valid URL: " + e.getReason());
+            n.problem(key, n.show(key, text) + " is not a valid URL: " + e.getReason());
             return Optional.empty();
         }
     }
 
-    private static Duration duration(ConfigNode n, String key, String text, Duration minimum) {
+    /**
+     * A duration such as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d} in [minimum, maximum]
+     * (maximum at most {@link #MAX_DURATION}); a number of any size is "too long", never an overflow.
+     */
+    private static Duration duration(ConfigNode n, String key, String text, Duration minimum, Duration maximum) {
+        Duration max = maximum.compareTo(MAX_DURATION) > 0 ? MAX_DURATION : maximum;
         Matcher m = DURATION.matcher(text.trim());
         if (!m.matches()) {
-            n.problem(key, "\"" + text + "\" is not a duration (a number and a unit: 500ms, 30s, 5m, 1h, 1d)");
-            return AgentConfig.DEFAULT_POLL_INTERVAL;
+            n.problem(key, n.show(key, text) + " is not a duration (a number and a unit: 500ms, 30s, 5m, 1h, 1d)");
+            return minimum;
         }
-        long v = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(v);
-            case "s" -> Duration.ofSeconds(v);
-            case "m" -> Duration.ofMinutes(v);
-            case "h" -> Duration.ofHours(v);
-            default -> Duration.ofDays(v);
+        long unitMillis = switch (m.group(2)) {
+            case "ms" -> 1;
+            case "s" -> 1000;
+            case "m" -> 60_000;
+            case "h" -> 3_600_000;
+            default -> 86_400_000;
         };
+        String digits = m.group(1);
+        int firstNonZero = 0;
+        while (firstNonZero < digits.length() - 1 && digits.charAt(firstNonZero) == '0') firstNonZero++;
+        Duration d = null;
+        if (digits.length() - firstNonZero <= 15) { // below 10^15: Long.parseLong cannot overflow
+            try {
+                d = Duration.ofMillis(Math.multiplyExact(Long.parseLong(digits.substring(firstNonZero)), unitMillis));
+            } catch (ArithmeticException e) {
+                d = null;
+            }
+        }
+        if (d == null || d.compareTo(max) > 0) {
+            n.problem(key, n.show(key, text) + " is too long (at most " + format(max) + ")");
+            return max;
+        }
         if (d.compareTo(minimum) < 0) {
-            n.problem(key, "\"" + text + "\" is too short (at least "
-                    + (minimum.toMillis() < 1000 ? minimum.toMillis() + "ms" : minimum.toSeconds() + "s") + ")");
+            n.problem(key, n.show(key, text) + " is too short (at least " + format(minimum) + ")");
             return minimum;
         }
         return d;
+    }
+
+    /** {@code 1d}, {@code 60s}, {@code 100ms}: the largest unit that states the duration exactly. */
+    static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 86_400_000 == 0) return ms / 86_400_000 + "d";
+        if (ms % 3_600_000 == 0) return ms / 3_600_000 + "h";
+        if (ms % 60_000 == 0) return ms / 60_000 + "m";
+        if (ms % 1000 == 0) return ms / 1000 + "s";
+        return ms + "ms";
     }
 
     /** Parses a dotted-quad IPv4 literal without any name lookup. */

@@ -6,7 +6,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConfigLoaderTest {
-    private static final String EXAMPLE = """
+    /** The README's example, in short: valid with SNMP_COMMUNITY and NOIP_PASSWORD set. */
+    static final String EXAMPLE = """
             router:
               upnp:
                 enabled: true
@@ -199,8 +202,9 @@ class ConfigLoaderTest {
     @Test
     void mappingChecks() {
         ConfigException e = problems(EXAMPLE.replace("name: rdp\n    externalPort: 3389", "name: web\n    externalPort: 8080"));
-        assertTrue(e.problems().contains("mappings: name 'web' is used twice"), e.getMessage());
-        assertTrue(e.problems().contains("mappings: 'web' and 'web' both claim external port 8080/TCP"), e.getMessage());
+        assertTrue(e.problems().contains("mappings[1].name: \"web\" is already the name of mappings[0]"), e.getMessage());
+        assertTrue(e.problems().contains("mappings[1].externalPort: 8080/TCP is already claimed by mappings[0]"),
+                e.getMessage());
         assertTrue(problems(EXAMPLE.replace("leaseSeconds: 3600", "leaseSeconds: -5")).problems()
                 .contains("mappings[0].leaseSeconds: -5 is not a lease in seconds (0-604800; 0 = permanent)"));
     }
@@ -218,7 +222,8 @@ class ConfigLoaderTest {
     void badDocuments() {
         assertEquals("test.yaml: the config is empty", problems("").getMessage());
         assertTrue(problems("router: [\n").getMessage().startsWith("test.yaml: not valid YAML at line"));
-        assertTrue(problems("pollInterval: 1m\npollInterval: 2m\n").getMessage().contains("Duplicate field 'pollInterval'"));
+        assertEquals("test.yaml: not valid YAML at line 2, column 13: the key pollInterval is given twice",
+                problems("pollInterval: 1m\npollInterval: 2m\n").getMessage());
         assertTrue(problems("- a\n- b\n").getMessage().contains("the top level must be a mapping"));
         assertEquals("router: no WAN address source is enabled (set router.upnp.enabled or router.snmp.enabled)",
                 problems("router: {upnp: {enabled: false}}").problems().get(0));
@@ -278,5 +283,82 @@ class ConfigLoaderTest {
     void loadReportsMissingFile(@TempDir Path dir) {
         ConfigException e = assertThrows(ConfigException.class, () -> loader.load(dir.resolve("nope.yaml")));
         assertEquals(dir.resolve("nope.yaml") + ": no such file", e.getMessage());
+    }
+
+    @Test
+    void durationsHaveAnUpperBoundPerKeyAndNeverOverflow() throws ConfigException {
+        assertEquals(List.of("pollInterval: \"100000000000000d\" is too long (at most 1d)"),
+                problems("pollInterval: 100000000000000d").problems());
+        assertEquals(List.of("pollInterval: \"99999999999999999999s\" is too long (at most 1d)"),
+                problems("pollInterval: 99999999999999999999s").problems());
+        assertEquals(List.of("pollInterval: \"9223372036854775807ms\" is too long (at most 1d)"),
+                problems("pollInterval: 9223372036854775807ms").problems());
+        assertEquals(List.of("pollInterval: \"106751991167301d\" is too long (at most 1d)"),
+                problems("pollInterval: 106751991167301d").problems(), "Duration.ofDays would overflow toMillis()");
+        assertEquals(List.of("pollInterval: \"25h\" is too long (at most 1d)"), problems("pollInterval: 25h").problems());
+        String digits = "9".repeat(5000) + "d";
+        assertTrue(problems("pollInterval: " + digits).problems().get(0).endsWith(" is too long (at most 1d)"));
+        assertEquals(List.of("router.snmp.timeout: \"61s\" is too long (at most 1m)"),
+                problems("router: {snmp: {timeout: 61s}}").problems());
+        assertEquals(List.of("providers[0].forceRefresh: \"366d\" is too long (at most 365d)"),
+                problems("providers: [{type: duckdns, token: t, hostnames: [a.duckdns.org], forceRefresh: 366d}]")
+                        .problems());
+        assertEquals(List.of("providers[0].forceRefresh: \"30m\" is too short (at least 1h)"),
+                problems("providers: [{type: duckdns, token: t, hostnames: [a.duckdns.org], forceRefresh: 30m}]")
+                        .problems());
+        assertEquals(Duration.ofDays(1), loader.parse("pollInterval: 0001d", "c.yaml").pollInterval());
+        assertEquals(Duration.ofDays(1), loader.parse("pollInterval: 86400000ms", "c.yaml").pollInterval());
+        assertEquals(Duration.ofSeconds(60), loader.parse("router: {snmp: {timeout: 60s}}", "c.yaml").router().snmp().timeout());
+        assertTrue(ConfigLoader.MAX_FORCE_REFRESH.compareTo(ConfigLoader.MAX_DURATION) <= 0);
+    }
+
+    private static final String TOKEN = "0123456789abcdef0123"; // 20 characters
+
+    @Test
+    void statusTokenIsRequiredOffLoopback() throws ConfigException {
+        ConfigLoader l = new ConfigLoader(Map.of("STATUS_TOKEN", TOKEN, "SHORT", "tooShort-9")::get);
+        ConfigException open = assertThrows(ConfigException.class,
+                () -> l.parse("status: {listen: 0.0.0.0:8787}", "c.yaml"));
+        assertEquals(List.of("status.token: required when status.listen is not on loopback (0.0.0.0:8787 is reachable"
+                + " from the network)"), open.problems());
+        assertEquals(List.of("status.token: required when status.listen is not on loopback (192.168.1.10:9000 is"
+                + " reachable from the network)"),
+                assertThrows(ConfigException.class, () -> l.parse("status: {listen: 192.168.1.10:9000}", "c.yaml"))
+                        .problems());
+
+        AgentConfig lan = l.parse("status: {listen: 0.0.0.0:8787, token: '${STATUS_TOKEN}'}", "c.yaml");
+        assertEquals(TOKEN, lan.statusToken().orElseThrow().reveal());
+        assertFalse(lan.toString().contains(TOKEN), "the token is a Secret: masked when printed");
+
+        AgentConfig loopback = l.parse("status: {listen: 127.0.0.1:8787}", "c.yaml");
+        assertEquals(Optional.empty(), loopback.statusToken(), "optional on loopback");
+        assertEquals(TOKEN, l.parse("status: {listen: 127.0.0.1:8787, token: '${STATUS_TOKEN}'}", "c.yaml")
+                .statusToken().orElseThrow().reveal());
+        assertEquals(Optional.empty(), l.parse("pollInterval: 1m", "c.yaml").statusToken());
+    }
+
+    @Test
+    void statusTokenFromAFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("status.token"), TOKEN + "\n");
+        AgentConfig c = loader.parse("status: {listen: 0.0.0.0:8787, token: '${file:" + file + "}'}", "c.yaml");
+        assertEquals(TOKEN, c.statusToken().orElseThrow().reveal());
+    }
+
+    @Test
+    void statusTokenMustBeLongAndPrintableAndIsNeverEchoed() {
+        ConfigLoader l = new ConfigLoader(Map.of("SHORT", "tooShort-9")::get);
+        ConfigException shortToken = assertThrows(ConfigException.class,
+                () -> l.parse("status: {listen: 0.0.0.0:8787, token: '${SHORT}'}", "c.yaml"));
+        assertEquals(List.of("status.token: is shorter than 16 characters (a bearer token needs at least 16;"
+                + " e.g. openssl rand -hex 32)"), shortToken.problems());
+        assertFalse(shortToken.getMessage().contains("tooShort-9"));
+        ConfigException literal = problems("status: {listen: 127.0.0.1:8787, token: sh0rtLiteral}");
+        assertEquals(1, literal.problems().size(), literal.getMessage());
+        assertFalse(literal.getMessage().contains("sh0rtLiteral"));
+        ConfigException spaces = problems("status: {token: 'a token with spaces in it'}");
+        assertEquals(List.of("status.token: may hold only visible ASCII characters (no spaces or control characters):"
+                + " it is sent in an HTTP header"), spaces.problems());
+        assertTrue(problems("status: {token: 1234567890123456789}").problems()
+                .contains("status.token: expected text (quote it), got a number"));
     }
 }
