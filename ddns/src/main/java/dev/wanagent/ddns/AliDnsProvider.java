@@ -67,47 +67,65 @@ public final class AliDnsProvider implements DnsProvider {
         return ProviderCallFailed.eachHost(hostnames, host -> {
             JsonNode found = call(Map.of("Action", "DescribeSubDomainRecords", "SubDomain", host, "Type", type));
             JsonNode records = found.path("DomainRecords").path("Record");
+            if (!records.isArray()) {
+                throw new ProviderCallFailed(UpdateOutcome.retry("unexpected answer to DescribeSubDomainRecords (no"
+                        + " DomainRecords.Record list)"), false);
+            }
             if (records.isEmpty()) {
                 return UpdateOutcome.fatal("no " + type + " record " + host + " in this account (create it in the"
                         + " AliDNS console first)");
             }
             JsonNode record = records.get(0);
+            String recordId = record.path("RecordId").isValueNode() ? record.path("RecordId").asText() : "";
+            String rr = record.path("RR").isValueNode() ? record.path("RR").asText() : "";
+            if (recordId.isEmpty() || rr.isEmpty()) {
+                throw new ProviderCallFailed(UpdateOutcome.retry("unexpected answer to DescribeSubDomainRecords (a"
+                        + " record without RecordId or RR)"), false);
+            }
             if (ip.equals(record.path("Value").asText())) return UpdateOutcome.success("already " + ip);
-            call(Map.of("Action", "UpdateDomainRecord", "RecordId", record.path("RecordId").asText(),
-                    "RR", record.path("RR").asText(), "Type", type, "Value", ip));
+            call(Map.of("Action", "UpdateDomainRecord", "RecordId", recordId, "RR", rr, "Type", type, "Value", ip));
             return UpdateOutcome.success("updated " + type + " " + ip);
         });
     }
 
     private JsonNode call(Map<String, String> action) throws ProviderCallFailed {
         HttpUrl url = signedUrl(action);
+        String secret = config.accessKeySecret().reveal();
         try (Response response = http.newCall(new Request.Builder().url(url).get().build()).execute()) {
+            if (response.code() >= 300 && response.code() <= 399) {
+                // the endpoint itself redirects: every call would, so the other hostnames are not tried either
+                throw new ProviderCallFailed(HttpAnswers.redirect(response, secret), true);
+            }
             String text = HttpAnswers.body(response);
             JsonNode json;
             try {
                 json = MAPPER.readTree(text);
             } catch (IOException e) {
-                throw new ProviderCallFailed(UpdateOutcome.retry("HTTP " + response.code() + " not JSON: "
-                        + HttpAnswers.printable(text, config.accessKeySecret().reveal())), false);
+                json = null;
             }
-            String code = json.path("Code").asText("");
-            String detail = code.isEmpty() ? "" : code + " " + HttpAnswers.printable(json.path("Message").asText(""),
-                    config.accessKeySecret().reveal());
+            if (json == null || !json.isObject()) {
+                throw new ProviderCallFailed(UpdateOutcome.retry(("HTTP " + response.code() + " not a JSON object: "
+                        + ProviderText.shown(text, secret)).trim()), false);
+            }
+            String code = json.path("Code").isValueNode() ? json.path("Code").asText() : "";
+            String message = json.path("Message").isValueNode() ? json.path("Message").asText() : "";
+            String detail = code.isEmpty() ? "" : ProviderText.shown(code + " " + message, secret);
             if (code.startsWith("Throttling") || code.equals("ServiceUnavailable") || code.startsWith("InternalError")) {
                 throw new ProviderCallFailed(UpdateOutcome.retry(detail), false);
             }
-            Optional<UpdateOutcome> byStatus = HttpAnswers.byStatus(response, detail);
+            Optional<UpdateOutcome> byStatus = HttpAnswers.byStatus(response, detail, secret);
             if (byStatus.isPresent()) {
                 throw new ProviderCallFailed(byStatus.get(), byStatus.get().kind() == UpdateOutcome.Kind.FATAL);
             }
             if (response.code() != 200 || !code.isEmpty()) {
                 boolean account = code.startsWith("InvalidAccessKeyId") || code.startsWith("SignatureDoesNotMatch")
                         || code.startsWith("Forbidden");
-                throw new ProviderCallFailed(UpdateOutcome.fatal("HTTP " + response.code() + " " + detail), account);
+                throw new ProviderCallFailed(UpdateOutcome.fatal(("HTTP " + response.code() + " " + detail).trim()),
+                        account);
             }
             return json;
         } catch (IOException e) {
-            throw new ProviderCallFailed(HttpAnswers.failure(e, api.host()), false);
+            throw new ProviderCallFailed(HttpAnswers.failure(e, api.host(), secret), false);
         }
     }
 

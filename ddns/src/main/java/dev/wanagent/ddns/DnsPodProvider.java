@@ -82,13 +82,24 @@ public final class DnsPodProvider implements DnsProvider {
             ObjectNode find = MAPPER.createObjectNode().put("Domain", config.domain()).put("Subdomain", sub)
                     .put("RecordType", type);
             JsonNode list = call("DescribeRecordList", find);
-            if (list == null || list.path("RecordList").isEmpty()) {
+            if (list == null) return UpdateOutcome.fatal("no " + type + " record " + host + " (create it in DNSPod first)");
+            JsonNode records = list.path("RecordList");
+            if (!records.isArray()) {
+                throw new ProviderCallFailed(UpdateOutcome.retry("unexpected answer to DescribeRecordList (no"
+                        + " RecordList)"), false);
+            }
+            if (records.isEmpty()) {
                 return UpdateOutcome.fatal("no " + type + " record " + host + " (create it in DNSPod first)");
             }
-            JsonNode record = list.path("RecordList").get(0);
+            JsonNode record = records.get(0);
+            if (!record.path("RecordId").isIntegralNumber() || !record.path("RecordId").canConvertToLong()) {
+                throw new ProviderCallFailed(UpdateOutcome.retry("unexpected answer to DescribeRecordList (a record"
+                        + " without a numeric RecordId)"), false);
+            }
             if (ip.equals(record.path("Value").asText())) return UpdateOutcome.success("already " + ip);
+            String line = record.path("Line").isTextual() ? record.path("Line").asText() : "默认";
             ObjectNode modify = MAPPER.createObjectNode().put("Domain", config.domain()).put("SubDomain", sub)
-                    .put("RecordType", type).put("RecordLine", record.path("Line").asText("默认"))
+                    .put("RecordType", type).put("RecordLine", line)
                     .put("Value", ip).put("RecordId", record.path("RecordId").asLong());
             call("ModifyRecord", modify);
             return UpdateOutcome.success("updated " + type + " " + ip);
@@ -99,6 +110,7 @@ public final class DnsPodProvider implements DnsProvider {
     private JsonNode call(String action, ObjectNode payload) throws ProviderCallFailed {
         String body = payload.toString();
         long timestamp = clock.instant().getEpochSecond();
+        String secret = config.secretKey().reveal();
         Request request = new Request.Builder().url(api)
                 .header("Authorization", authorization(body, timestamp))
                 .header("X-TC-Action", action)
@@ -108,19 +120,25 @@ public final class DnsPodProvider implements DnsProvider {
                 .build();
         try (Response response = http.newCall(request).execute()) {
             String text = HttpAnswers.body(response);
-            Optional<UpdateOutcome> byStatus = HttpAnswers.byStatus(response, "");
+            Optional<UpdateOutcome> byStatus = HttpAnswers.byStatus(response, "", secret);
             if (byStatus.isPresent()) throw new ProviderCallFailed(byStatus.get(), true);
             JsonNode json;
             try {
                 json = MAPPER.readTree(text).path("Response");
             } catch (IOException e) {
-                throw new ProviderCallFailed(UpdateOutcome.retry("HTTP " + response.code() + " not JSON"), false);
+                throw new ProviderCallFailed(UpdateOutcome.retry("HTTP " + response.code() + " not JSON: "
+                        + ProviderText.shown(text, secret)), false);
+            }
+            if (!json.isObject()) {
+                // every API 3.0 answer is {"Response": {...}}; anything else is not Tencent Cloud's (a proxy, a portal)
+                throw new ProviderCallFailed(UpdateOutcome.retry(("HTTP " + response.code() + " unexpected answer: "
+                        + ProviderText.shown(text, secret)).trim()), false);
             }
             JsonNode error = json.path("Error");
             if (error.isMissingNode()) return json;
-            String code = error.path("Code").asText("");
-            String detail = code + " " + HttpAnswers.printable(error.path("Message").asText(""),
-                    config.secretKey().reveal());
+            String code = error.path("Code").isValueNode() ? error.path("Code").asText() : "";
+            String message = error.path("Message").isValueNode() ? error.path("Message").asText() : "";
+            String detail = ProviderText.shown((code.isBlank() ? "error" : code) + " " + message, secret).trim();
             if (code.equals("ResourceNotFound.NoDataOfRecord")) return null;
             if (code.startsWith("AuthFailure")) throw new ProviderCallFailed(UpdateOutcome.fatal(detail), true);
             if (code.startsWith("RequestLimitExceeded") || code.startsWith("InternalError")
@@ -129,7 +147,7 @@ public final class DnsPodProvider implements DnsProvider {
             }
             throw new ProviderCallFailed(UpdateOutcome.fatal(detail), false);
         } catch (IOException e) {
-            throw new ProviderCallFailed(HttpAnswers.failure(e, api.host()), false);
+            throw new ProviderCallFailed(HttpAnswers.failure(e, api.host(), secret), false);
         }
     }
 

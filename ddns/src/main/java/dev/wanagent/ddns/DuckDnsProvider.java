@@ -51,21 +51,25 @@ public final class DuckDnsProvider implements DnsProvider {
                 .addQueryParameter("token", config.token().reveal())
                 .addQueryParameter(address instanceof Inet6Address ? "ipv6" : "ip", address.getHostAddress())
                 .build();
+        String token = config.token().reveal();
         UpdateOutcome outcome;
         try (Response response = http.newCall(new Request.Builder().url(url).get().build()).execute()) {
-            String body = HttpAnswers.printable(HttpAnswers.body(response), config.token().reveal());
-            Optional<UpdateOutcome> byStatus = HttpAnswers.byStatus(response, "");
+            String body = HttpAnswers.body(response);
+            // the answer is OK or KO on its first line (verbose=true, which we do not ask for, adds more lines)
+            String first = body.lines().findFirst().orElse("").trim();
+            Optional<UpdateOutcome> byStatus = HttpAnswers.byStatus(response, "", token);
             if (byStatus.isPresent()) {
                 outcome = byStatus.get();
-            } else if (body.startsWith("OK")) {
+            } else if (first.equals("OK") && response.isSuccessful()) {
                 outcome = UpdateOutcome.success("OK");
-            } else if (body.startsWith("KO")) {
+            } else if (first.equals("KO")) {
                 outcome = UpdateOutcome.fatal("KO (the token or a domain was refused)");
             } else {
-                outcome = UpdateOutcome.retry("HTTP " + response.code() + " unrecognised answer '" + body + "'");
+                outcome = UpdateOutcome.retry("HTTP " + response.code() + " unrecognised answer '"
+                        + ProviderText.shown(body, token) + "'");
             }
         } catch (IOException e) {
-            outcome = HttpAnswers.failure(e, api.host(), config.token().reveal());
+            outcome = HttpAnswers.failure(e, api.host(), token);
         }
         return outcome.forAll(hostnames);
     }

@@ -7,17 +7,22 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.xbill.DNS.Address;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.net.InetAddress;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -27,6 +32,7 @@ import java.util.stream.Collectors;
 public final class Dyndns2Provider implements DnsProvider {
     /** An {@code abuse} answer holds the host at least this long (ddns-updater does the same). */
     static final Duration ABUSE_HOLD = Duration.ofHours(1);
+    private static final Pattern ADDRESS_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
     private final Dyndns2ProviderConfig config;
     private final OkHttpClient http;
 
@@ -50,45 +56,60 @@ public final class Dyndns2Provider implements DnsProvider {
         url.addEncodedQueryParameter("hostname", hostnames.stream()
                 .map(h -> URLEncoder.encode(h, StandardCharsets.UTF_8)).collect(Collectors.joining(",")));
         url.addQueryParameter("myip", address.getHostAddress());
+        String basic = Credentials.basic(config.username(), config.password().reveal());
         Request request = new Request.Builder()
                 .url(url.build())
-                .header("Authorization", Credentials.basic(config.username(), config.password().reveal()))
+                .header("Authorization", basic)
                 .get()
                 .build();
+        // a provider that echoes the request must not carry the password (or the Basic credentials) into logs and state
+        String[] secrets = {config.password().reveal(), basic.substring("Basic ".length())};
         try (Response response = http.newCall(request).execute()) {
-            // a provider that echoes the request must not carry the password into logs and state
-            String secret = config.password().reveal();
-            String body = secret.isEmpty() ? HttpAnswers.body(response) : HttpAnswers.body(response).replace(secret, "****");
-            Optional<UpdateOutcome> byStatus = HttpAnswers.byStatus(response, "");
+            String body = HttpAnswers.body(response);
+            Optional<UpdateOutcome> byStatus = HttpAnswers.byStatus(response, "", secrets);
             if (byStatus.isPresent()) return byStatus.get().forAll(hostnames);
             if (response.code() != 200) {
-                return UpdateOutcome.retry("HTTP " + response.code() + " " + HttpAnswers.printable(body, null)).forAll(hostnames);
+                return UpdateOutcome.retry(("HTTP " + response.code() + " " + ProviderText.shown(body, secrets)).trim())
+                        .forAll(hostnames);
             }
-            return classifyAnswer(hostnames, body);
+            return classifyAnswer(hostnames, address, body, secrets);
         } catch (IOException e) {
-            return HttpAnswers.failure(e, config.server().getHost(), config.password().reveal()).forAll(hostnames);
+            return HttpAnswers.failure(e, config.server().getHost(), secrets).forAll(hostnames);
         }
     }
 
-    /** Maps the answer lines (one per hostname, in request order) to outcomes. */
-    static Map<String, UpdateOutcome> classifyAnswer(List<String> hostnames, String body) {
-        List<String> lines = body.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+    /**
+     * Maps the answer lines (one per hostname, in request order) to outcomes; {@code sent} is the address we asked
+     * for, {@code secrets} are kept out of the details.
+     */
+    static Map<String, UpdateOutcome> classifyAnswer(List<String> hostnames, InetAddress sent, String body,
+                                                     String... secrets) {
+        List<String> lines = body.lines().map(String::trim).filter(l -> !l.isEmpty()).limit(hostnames.size() + 1L)
+                .toList();
         if (lines.isEmpty()) return UpdateOutcome.retry("empty answer").forAll(hostnames);
         Map<String, UpdateOutcome> out = new LinkedHashMap<>();
+        UpdateOutcome forAll = lines.size() == 1 ? classifyLine(lines.get(0), sent, secrets) : null;
         for (int i = 0; i < hostnames.size(); i++) {
             // a single line answers for every host (some servers answer once for the whole request)
-            String line = lines.size() == 1 ? lines.get(0) : i < lines.size() ? lines.get(i) : null;
-            out.put(hostnames.get(i), line == null ? UpdateOutcome.retry("no answer line for this host")
-                    : classifyLine(line));
+            UpdateOutcome o = forAll != null ? forAll
+                    : i < lines.size() ? classifyLine(lines.get(i), sent, secrets)
+                    : UpdateOutcome.retry("no answer line for this host");
+            out.put(hostnames.get(i), o);
         }
         return out;
     }
 
-    static UpdateOutcome classifyLine(String line) {
-        String code = line.split("\\s+")[0].toLowerCase(Locale.ROOT);
-        String shown = HttpAnswers.printable(line, null);
+    static UpdateOutcome classifyLine(String line, InetAddress sent, String... secrets) {
+        String[] words = line.split("\\s+", 2);
+        String code = words[0].toLowerCase(Locale.ROOT);
+        String shown = ProviderText.shown(line, secrets);
         return switch (code) {
-            case "good", "nochg" -> UpdateOutcome.success(shown);
+            case "good", "nochg" -> {
+                // "good 1.2.3.4" names the address the provider set: another one than we sent means a proxy, the
+                // wrong server, or a provider that took the request's source address: not done
+                yield words.length < 2 || !namesAnotherAddress(words[1], sent) ? UpdateOutcome.success(shown)
+                        : UpdateOutcome.retry("the provider answered " + shown + " but we sent " + sent.getHostAddress());
+            }
             case "badauth" -> UpdateOutcome.fatal(shown + " (username or password refused)");
             case "nohost" -> UpdateOutcome.fatal(shown + " (no such hostname in this account)");
             case "notfqdn" -> UpdateOutcome.fatal(shown + " (not a fully qualified hostname)");
@@ -102,6 +123,30 @@ public final class Dyndns2Provider implements DnsProvider {
         };
     }
 
+    /**
+     * Whether the rest of the line after the answer code names addresses, none of them {@code sent}. A bare
+     * {@code good} names none. Candidates are runs of hex digits, dots and colons, so an address followed by junk
+     * ("1.2.3.4;", "[2001:db8::1]", a stray control character) still counts. Only literals are parsed: nothing here
+     * is ever looked up in DNS.
+     */
+    static boolean namesAnotherAddress(String rest, InetAddress sent) {
+        Matcher candidates = ADDRESS_CHARS.matcher(rest);
+        boolean other = false;
+        for (int n = 0; n < 16 && candidates.find(); n++) {
+            InetAddress a = candidates.group().chars().anyMatch(Character::isDigit) ? literal(candidates.group()) : null;
+            if (a == null) continue;
+            if (Arrays.equals(a.getAddress(), sent.getAddress())) return false;
+            other = true;
+        }
+        return other;
+    }
 
-
+    private static InetAddress literal(String token) {
+        if (token.isEmpty() || token.length() > 45) return null;
+        try {
+            return Address.getByAddress(token);
+        } catch (UnknownHostException | RuntimeException e) {
+            return null;
+        }
+    }
 }

@@ -80,11 +80,12 @@ public final class Rfc2136Provider implements DnsProvider {
                 outcome = UpdateOutcome.fatal(shown + " from " + config.server());
             }
         } catch (TextParseException e) {
-            outcome = UpdateOutcome.fatal("not a DNS name: " + e.getMessage());
+            outcome = UpdateOutcome.fatal("not a DNS name: " + ProviderText.shown(e.getMessage()));
         } catch (IllegalArgumentException e) {
             outcome = UpdateOutcome.fatal("bad TSIG key: " + e.getClass().getSimpleName());
         } catch (IOException e) {
-            outcome = HttpAnswers.failure(e, config.server() + ":" + config.port());
+            // dnsjava's messages may quote the answer (a malformed message): shown, and never the key
+            outcome = HttpAnswers.failure(e, config.server() + ":" + config.port(), config.tsigSecret().reveal().trim());
         }
         return outcome.forAll(hostnames);
     }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +28,12 @@ import java.util.Optional;
 public final class WebhookProvider implements DnsProvider {
     private final WebhookProviderConfig config;
     private final OkHttpClient http;
+    private final List<String> templateSecrets;
 
     public WebhookProvider(WebhookProviderConfig config, OkHttpClient http) {
         this.config = config;
         this.http = http;
+        this.templateSecrets = templateSecrets(config);
     }
 
     @Override
@@ -59,30 +62,35 @@ public final class WebhookProvider implements DnsProvider {
     private UpdateOutcome updateOne(String host, InetAddress address) {
         HttpUrl url = HttpUrl.parse(fill(config.url().reveal(), host, address, true));
         if (url == null) return UpdateOutcome.fatal("the url template does not give a valid URL");
+        List<String> secrets = new ArrayList<>(templateSecrets);
+        secrets.add(url.toString());
         Request.Builder request = new Request.Builder().url(url);
         for (Map.Entry<String, Secret> h : config.headers().entrySet()) {
-            request.header(h.getKey(), fill(h.getValue().reveal(), host, address, false));
+            String value = fill(h.getValue().reveal(), host, address, false);
+            request.header(h.getKey(), value);
+            if (withoutPlaceholders(h.getValue().reveal()).trim().length() >= 4) secrets.add(value);
         }
         RequestBody body = config.body().map(b -> RequestBody.create(fill(b, host, address, false)
                 .getBytes(StandardCharsets.UTF_8), MediaType.parse(contentType()))).orElse(null);
         if (body == null && !config.method().equals("GET")) body = RequestBody.create(new byte[0], null);
         request.method(config.method(), config.method().equals("GET") ? null : body);
+        String[] hidden = secrets.toArray(String[]::new);
         try (Response response = http.newCall(request.build()).execute()) {
             String text = HttpAnswers.body(response);
-            String shown = redact(text);
-            Optional<UpdateOutcome> byStatus = HttpAnswers.byStatus(response, shown);
+            // an answer may echo the request: the URL's and headers' secrets are kept out of every detail
+            String shown = ProviderText.shown(text, hidden);
+            Optional<UpdateOutcome> byStatus = HttpAnswers.byStatus(response, shown, hidden);
             if (byStatus.isPresent()) return byStatus.get();
             if (response.code() < 200 || response.code() > 299) {
-                return UpdateOutcome.fatal("HTTP " + response.code() + " " + shown);
+                return UpdateOutcome.fatal(("HTTP " + response.code() + " " + shown).trim());
             }
             if (config.successPattern().isPresent() && !config.successPattern().get().matcher(text).find()) {
-                return UpdateOutcome.retry("HTTP " + response.code() + " but the answer does not match successPattern: "
-                        + shown);
+                return UpdateOutcome.retry(("HTTP " + response.code() + " but the answer does not match successPattern: "
+                        + shown).trim());
             }
             return UpdateOutcome.success("HTTP " + response.code() + (shown.isEmpty() ? "" : " " + shown));
         } catch (IOException e) {
-            UpdateOutcome failed = HttpAnswers.failure(e, config.host());
-            return new UpdateOutcome(failed.kind(), redact(failed.detail()), failed.retryAfter());
+            return HttpAnswers.failure(e, config.host(), hidden);
         }
     }
 
@@ -93,19 +101,35 @@ public final class WebhookProvider implements DnsProvider {
         return "application/json";
     }
 
-    /** An answer may echo the request: keep the URL's and headers' secrets out of it. */
-    private String redact(String text) {
-        String t = text;
+    private static String withoutPlaceholders(String template) {
+        return template.replace("{ip6}", "").replace("{ip}", "").replace("{hostname}", "");
+    }
+
+    /**
+     * What no detail may show, from the templates: header values and the URL's userinfo (4 characters or more besides
+     * placeholders), and the words of header values and the URL's query values and path segments of 8 characters or
+     * more (a token may sit in any of them).
+     */
+    static List<String> templateSecrets(WebhookProviderConfig config) {
+        List<String> out = new ArrayList<>();
         for (Secret s : config.headers().values()) {
-            if (s.reveal().length() >= 4) t = t.replace(s.reveal(), "****");
+            String v = withoutPlaceholders(s.reveal());
+            if (v.trim().length() >= 4) out.add(v);
+            // "Bearer TOKEN": the token alone may come back too
+            for (String word : v.split("\\s+")) addIfLong(out, word, 8);
         }
-        HttpUrl template = HttpUrl.parse(config.url().reveal().replace("{", "").replace("}", ""));
+        HttpUrl template = HttpUrl.parse(withoutPlaceholders(config.url().reveal()));
         if (template != null) {
-            for (int i = 0; i < template.querySize(); i++) {
-                String v = template.queryParameterValue(i);
-                if (v != null && v.length() >= 8) t = t.replace(v, "****");
-            }
+            addIfLong(out, template.username(), 4);
+            addIfLong(out, template.password(), 4);
+            for (int i = 0; i < template.querySize(); i++) addIfLong(out, template.queryParameterValue(i), 8);
+            for (String segment : template.pathSegments()) addIfLong(out, segment, 8);
+            for (String segment : template.encodedPathSegments()) addIfLong(out, segment, 8);
         }
-        return HttpAnswers.printable(t, null);
+        return List.copyOf(out);
+    }
+
+    private static void addIfLong(List<String> out, String value, int least) {
+        if (value != null && value.length() >= least) out.add(value);
     }
 }

@@ -98,6 +98,52 @@ class Dyndns2ProviderTest {
         assertTrue(o.detail().contains(answer.split(" ")[0]), o.detail());
     }
 
+    @ParameterizedTest
+    @CsvSource({
+            "good 1.2.3.4, 5.6.7.8, 'the provider answered good 1.2.3.4 but we sent 5.6.7.8'",
+            "nochg 1.2.3.4, 5.6.7.8, 'the provider answered nochg 1.2.3.4 but we sent 5.6.7.8'",
+            "good 127.0.0.1, 11.22.33.44, 'the provider answered good 127.0.0.1 but we sent 11.22.33.44'",
+            "good 2a00:1450::2, 2a00:1450::1, 'the provider answered good 2a00:1450::2 but we sent 2a00:1450:0:0:0:0:0:1'"})
+    void anAnswerNamingAnotherAddressIsNotASuccess(String answer, String sent, String detail) throws Exception {
+        answer(200, answer + "\n");
+        UpdateOutcome o = provider.update(List.of("myhome.ddns.net"), InetAddress.getByName(sent)).get("myhome.ddns.net");
+        assertEquals(UpdateOutcome.retry(detail), o);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "good, 5.6.7.8",
+            "nochg, 5.6.7.8",
+            "good 5.6.7.8, 5.6.7.8",
+            "NOCHG 5.6.7.8, 5.6.7.8",
+            "good 2a00:1450:0::1, 2a00:1450::1",
+            "good 5.6.7.8 2a00:1450::1, 5.6.7.8",
+            "good not-an-address.example, 5.6.7.8"})
+    void anAnswerWithoutAnotherAddressIsASuccess(String answer, String sent) throws Exception {
+        answer(200, answer + "\n");
+        UpdateOutcome o = provider.update(List.of("myhome.ddns.net"), InetAddress.getByName(sent)).get("myhome.ddns.net");
+        assertEquals(UpdateOutcome.success(answer), o);
+    }
+
+    @Test
+    void eachLineOfAMultiHostAnswerIsCheckedForItsAddress() {
+        List<String> hosts = List.of("a.example.net", "b.example.net", "c.example.net");
+        Dyndns2Provider three = provider(ProviderHttp.newClient(), hosts);
+        answer(200, "good 11.22.33.44\nnochg 9.9.9.9\ngood\n");
+        Map<String, UpdateOutcome> out = three.update(hosts, ip);
+        assertEquals(UpdateOutcome.success("good 11.22.33.44"), out.get("a.example.net"));
+        assertEquals(UpdateOutcome.retry("the provider answered nochg 9.9.9.9 but we sent 11.22.33.44"),
+                out.get("b.example.net"));
+        assertEquals(UpdateOutcome.success("good"), out.get("c.example.net"));
+
+        // one line answers for all: another address there fails them all
+        answer(200, "good 9.9.9.9");
+        three.update(hosts, ip).values().forEach(o -> assertEquals(UpdateOutcome.Kind.RETRY, o.kind(), o.detail()));
+        // fewer lines than hosts: the hosts without a line are not done
+        answer(200, "good 11.22.33.44\ngood 11.22.33.44");
+        assertEquals(UpdateOutcome.retry("no answer line for this host"), three.update(hosts, ip).get("c.example.net"));
+    }
+
     @Test
     void httpStatusesAreClassified() {
         answer(500, "oops");
@@ -110,6 +156,15 @@ class Dyndns2ProviderTest {
         UpdateOutcome o = provider.update(List.of("myhome.ddns.net"), ip).get("myhome.ddns.net");
         assertEquals(UpdateOutcome.Kind.FATAL, o.kind());
         assertEquals("HTTP 401 (credentials refused)", o.detail());
+    }
+
+    @Test
+    void anAnswerOkHttpItselfCannotReadIsARetryNotACrash() {
+        // OkHttp parses a 503's Retry-After as an int to decide on its own retry, and throws NumberFormatException
+        server.enqueue(new MockResponse.Builder().code(503).setHeader("Retry-After", "99999999999999999999").build());
+        UpdateOutcome o = provider.update(List.of("myhome.ddns.net"), ip).get("myhome.ddns.net");
+        assertEquals(UpdateOutcome.Kind.RETRY, o.kind());
+        assertTrue(o.detail().contains("unreadable answer (NumberFormatException)"), o.detail());
     }
 
     @Test
