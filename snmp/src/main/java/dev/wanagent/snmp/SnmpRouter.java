@@ -33,6 +33,7 @@ import org.snmp4j.util.TreeEvent;
 import org.snmp4j.util.TreeUtils;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -40,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Reads the router's WAN address over SNMP (SNMP4J): finds the WAN interface (by name, or as the interface of the
@@ -118,7 +120,7 @@ public final class SnmpRouter implements AutoCloseable {
         }
     }
 
-    private String noReply() {
+    private static String noReply(SnmpTarget target) {
         return "no SNMP reply from " + target.host() + ":" + target.port() + " in " + target.timeoutMillis()
                 + " ms × " + (target.retries() + 1) + ": wrong "
                 + (target.version() == SnmpTarget.Version.V3 ? "user or passphrase" : "community")
@@ -140,30 +142,58 @@ public final class SnmpRouter implements AutoCloseable {
         return addresses(ifIndex);
     }
 
+    /** Reads one table column: every row under {@code column}, by OID. */
+    interface Walk {
+        Map<OID, Variable> walk(OID column) throws IOException;
+    }
+
+    /** Reads one object; null when the router has no such object. */
+    interface Get {
+        Variable get(OID oid) throws IOException;
+    }
+
     /** ifIndex of the interface the default route leaves by. */
     public int defaultRouteIfIndex() throws IOException {
-        for (Map.Entry<OID, Variable> e : walk(INET_CIDR_ROUTE_IF_INDEX).entrySet()) {
+        return defaultRouteIfIndex(this::walk, this::get);
+    }
+
+    static int defaultRouteIfIndex(Walk walk, Get get) throws IOException {
+        for (Map.Entry<OID, Variable> e : walk.walk(INET_CIDR_ROUTE_IF_INDEX).entrySet()) {
             // index: destType(1=ipv4).len(4).0.0.0.0.pfxLen(0).policy....
             int[] idx = e.getKey().getValue();
             int base = INET_CIDR_ROUTE_IF_INDEX.size();
             if (idx.length > base + 6 && idx[base] == 1 && idx[base + 1] == 4 && idx[base + 2] == 0
                     && idx[base + 3] == 0 && idx[base + 4] == 0 && idx[base + 5] == 0 && idx[base + 6] == 0) {
-                return integer(e.getKey(), e.getValue());
+                int ifIndex = integer(e.getKey(), e.getValue());
+                if (ifIndex > 0) return ifIndex; // 0: a route without an interface (e.g. unreachable)
             }
         }
-        Variable v = get(IP_ROUTE_IF_INDEX_DEFAULT);
+        Variable v = get.get(IP_ROUTE_IF_INDEX_DEFAULT);
         if (v == null) {
             throw new SnmpException("the router reports no default route (inetCidrRouteTable and ipRouteTable):"
                     + " set router.snmp.wanInterface");
         }
-        return integer(IP_ROUTE_IF_INDEX_DEFAULT, v);
+        int ifIndex = integer(IP_ROUTE_IF_INDEX_DEFAULT, v);
+        if (ifIndex <= 0) {
+            throw new SnmpException("the router's default route has no interface (ipRouteIfIndex " + ifIndex + "):"
+                    + " set router.snmp.wanInterface");
+        }
+        return ifIndex;
     }
 
     /** ifIndex whose ifName (or else ifDescr) is {@code name}. */
     public int ifIndexByName(String name) throws IOException {
+        return ifIndexByName(name, this::walk);
+    }
+
+    static int ifIndexByName(String name, Walk walk) throws IOException {
         for (OID column : List.of(IF_NAME, IF_DESCR)) {
-            for (Map.Entry<OID, Variable> e : walk(column).entrySet()) {
-                if (e.getValue().toString().equals(name)) return e.getKey().last();
+            for (Map.Entry<OID, Variable> e : walk.walk(column).entrySet()) {
+                // a row is column.ifIndex, ifIndex 1..2147483647
+                if (e.getKey().size() == column.size() + 1 && e.getKey().last() > 0
+                        && e.getValue().toString().equals(name)) {
+                    return e.getKey().last();
+                }
             }
         }
         throw new SnmpException("the router has no interface named '" + name + "' (ifName or ifDescr)");
@@ -174,13 +204,17 @@ public final class SnmpRouter implements AutoCloseable {
      * IPv4 from ipAddrTable (routers without ipAddressTable, such as OpenWrt's net-snmp build).
      */
     public WanAddresses addresses(int ifIndex) throws IOException {
+        return addresses(ifIndex, this::walk);
+    }
+
+    static WanAddresses addresses(int ifIndex, Walk walk) throws IOException {
         List<InetAddress> v4 = new ArrayList<>();
         List<InetAddress> v6 = new ArrayList<>();
         int base = IP_ADDRESS_IF_INDEX.size();
-        Map<OID, Variable> ifIndexes = walk(IP_ADDRESS_IF_INDEX);
+        Map<OID, Variable> ifIndexes = walk.walk(IP_ADDRESS_IF_INDEX);
         if (!ifIndexes.isEmpty()) {
-            Map<OID, Variable> types = walk(IP_ADDRESS_TYPE);
-            Map<OID, Variable> statuses = walk(IP_ADDRESS_STATUS);
+            Map<OID, Variable> types = walk.walk(IP_ADDRESS_TYPE);
+            Map<OID, Variable> statuses = walk.walk(IP_ADDRESS_STATUS);
             for (Map.Entry<OID, Variable> e : ifIndexes.entrySet()) {
                 if (integer(e.getKey(), e.getValue()) != ifIndex) continue;
                 OID index = new OID(e.getKey().getValue(), base, e.getKey().size() - base);
@@ -193,13 +227,13 @@ public final class SnmpRouter implements AutoCloseable {
                     v4.add(address(idx, 2, 4));
                 } else if (idx.length == 18 && idx[0] == 2 && idx[1] == 16) {
                     InetAddress a = address(idx, 2, 16);
-                    if (!a.isLinkLocalAddress() && (a.getAddress()[0] & 0xfe) != 0xfc) v6.add(a);
+                    if (isGlobalIpv6(a)) v6.add(a);
                 }
             }
         }
         if (v4.isEmpty()) {
             base = IP_ADDR_IF_INDEX.size();
-            for (Map.Entry<OID, Variable> e : walk(IP_ADDR_IF_INDEX).entrySet()) {
+            for (Map.Entry<OID, Variable> e : walk.walk(IP_ADDR_IF_INDEX).entrySet()) {
                 int[] idx = e.getKey().getValue();
                 if (idx.length == base + 4 && integer(e.getKey(), e.getValue()) == ifIndex) {
                     v4.add(address(idx, base, 4));
@@ -207,6 +241,15 @@ public final class SnmpRouter implements AutoCloseable {
             }
         }
         return new WanAddresses(ifIndex, v4, v6);
+    }
+
+    /**
+     * Not link-local, ULA, loopback, unspecified or multicast; and really IPv6 (Java turns an IPv4-mapped address
+     * ::ffff:a.b.c.d into an Inet4Address).
+     */
+    private static boolean isGlobalIpv6(InetAddress a) {
+        return a instanceof Inet6Address && !a.isLinkLocalAddress() && (a.getAddress()[0] & 0xfe) != 0xfc
+                && !a.isLoopbackAddress() && !a.isAnyLocalAddress() && !a.isMulticastAddress();
     }
 
     private static InetAddress address(int[] idx, int from, int length) throws SnmpException {
@@ -226,7 +269,8 @@ public final class SnmpRouter implements AutoCloseable {
 
     private static int integer(OID oid, Variable v) throws SnmpException {
         if (!(v instanceof Integer32 i)) {
-            throw new SnmpException("the router sent " + v.getSyntaxString() + " for " + oid + ", expected an INTEGER");
+            throw new SnmpException("the router sent " + v.getSyntaxString() + " for " + shown(oid)
+                    + ", expected an INTEGER");
         }
         return i.getValue();
     }
@@ -237,11 +281,17 @@ public final class SnmpRouter implements AutoCloseable {
         pdu.add(new VariableBinding(oid));
         ResponseEvent<Address> event = snmp.send(pdu, snmpTarget);
         PDU response = event.getResponse();
-        if (response == null) throw new SnmpException(noReply());
-        checkReport(response);
+        if (response == null) throw new SnmpException(noReply(target));
+        return value(oid, response, target);
+    }
+
+    /** The value in the router's response to a GET of {@code oid}; null when it has no such object. */
+    static Variable value(OID oid, PDU response, SnmpTarget target) throws SnmpException {
+        checkReport(response, target);
         if (response.getErrorStatus() != PDU.noError) {
             throw new SnmpException("the router answered " + response.getErrorStatusText() + " for " + oid);
         }
+        if (response.size() == 0) throw new SnmpException("the router's answer for " + oid + " has no value");
         Variable v = response.get(0).getVariable();
         return v.isException() ? null : v;
     }
@@ -252,9 +302,7 @@ public final class SnmpRouter implements AutoCloseable {
         Map<OID, Variable> out = new LinkedHashMap<>();
         for (TreeEvent event : tree.getSubtree(snmpTarget, column)) {
             if (event.isError()) {
-                if (event.getStatus() == TreeEvent.STATUS_TIMEOUT) throw new SnmpException(noReply());
-                if (event.getReportPDU() != null) checkReport(event.getReportPDU());
-                throw new SnmpException("walking " + column + " failed: " + event.getErrorMessage());
+                throw walkFailed(column, event.getStatus(), event.getReportPDU(), event::getErrorMessage, target);
             }
             VariableBinding[] vbs = event.getVariableBindings();
             if (vbs == null) continue;
@@ -265,8 +313,26 @@ public final class SnmpRouter implements AutoCloseable {
         return out;
     }
 
-    private void checkReport(PDU pdu) throws SnmpException {
-        if (pdu.getType() != PDU.REPORT || pdu.size() == 0) return;
+    /** Why walking {@code column} failed, from the walk's status, its report PDU (or null) and its error text. */
+    static SnmpException walkFailed(OID column, int status, PDU report, Supplier<String> errorMessage,
+                                    SnmpTarget target) {
+        if (status == TreeEvent.STATUS_TIMEOUT) return new SnmpException(noReply(target));
+        try {
+            if (report != null) checkReport(report, target);
+        } catch (SnmpException e) {
+            return e;
+        }
+        // SNMP4J's text for a report quotes the router's variable binding (or fails on an empty report)
+        if (status == TreeEvent.STATUS_REPORT) return new SnmpException("walking " + column + " failed: the router"
+                + " sent an SNMP report");
+        String m = errorMessage.get();
+        return new SnmpException("walking " + column + " failed" + (m == null || m.isBlank() ? " (status " + status
+                + ")" : ": " + m));
+    }
+
+    static void checkReport(PDU pdu, SnmpTarget target) throws SnmpException {
+        if (pdu.getType() != PDU.REPORT) return;
+        if (pdu.size() == 0) throw new SnmpException("the router sent an empty SNMP report");
         OID oid = pdu.get(0).getOid();
         if (oid.startsWith(SnmpConstants.usmStatsWrongDigests)) {
             throw new SnmpException("SNMPv3 authentication failed at " + target.host()
@@ -284,7 +350,13 @@ public final class SnmpRouter implements AutoCloseable {
             throw new SnmpException("the router does not allow this SNMPv3 security level for user '"
                     + target.user() + "' (usmStatsUnsupportedSecLevels)");
         }
-        throw new SnmpException("the router sent an SNMP report " + oid);
+        throw new SnmpException("the router sent an SNMP report " + shown(oid));
+    }
+
+    /** An OID the router chose (up to 128 sub-identifiers), cut short for a message. */
+    static String shown(OID oid) {
+        String s = oid.toDottedString();
+        return s.length() > 120 ? s.substring(0, 120) + "…" : s;
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -64,19 +65,24 @@ public final class SnmpTrapListener implements AutoCloseable {
                     LOG.warn("SNMP trap from {} ignored: not SNMPv2c with the configured community", from);
                     return;
                 }
-                PDU pdu = event.getPDU();
-                if (pdu == null || pdu.getType() != PDU.NOTIFICATION) return;
-                Variable trapOid = pdu.getVariable(SnmpConstants.snmpTrapOID);
-                if (trapOid instanceof OID oid) {
-                    if (oid.equals(LINK_DOWN)) onLinkChange.accept("linkDown");
-                    else if (oid.equals(LINK_UP)) onLinkChange.accept("linkUp");
-                    else LOG.debug("SNMP trap {} from the router ignored", oid);
-                }
+                linkChange(event.getPDU()).ifPresent(onLinkChange);
             }
         });
         transport.listen();
         LOG.info("SNMP: listening for the router's linkUp/linkDown traps on {}:{}", localAddress.getHostAddress(), port);
         return new SnmpTrapListener(snmp);
+    }
+
+    /** "linkUp" or "linkDown" when {@code pdu} is such a notification; empty for anything else. */
+    static Optional<String> linkChange(PDU pdu) {
+        if (pdu == null || pdu.getType() != PDU.NOTIFICATION) return Optional.empty();
+        Variable trapOid = pdu.getVariable(SnmpConstants.snmpTrapOID);
+        if (trapOid instanceof OID oid) {
+            if (oid.equals(LINK_DOWN)) return Optional.of("linkDown");
+            if (oid.equals(LINK_UP)) return Optional.of("linkUp");
+            LOG.debug("SNMP trap {} from the router ignored", SnmpRouter.shown(oid));
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -19,10 +19,12 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,7 +32,7 @@ import java.util.regex.Pattern;
  * A GENA subscription to the router's WAN connection service: the router NOTIFYs this host's callback listener
  * (JDK HttpServer on the LAN address) within milliseconds of a change. The subscription is renewed at half its
  * granted TIMEOUT and made anew after any failure (412, refused connection, router reboot); while the router is
- * unreachable it is retried every few seconds.
+ * unreachable it is retried after the delay the caller chooses for the number of consecutive failures.
  *
  * <p>A NOTIFY is accepted only from the router's address, on the callback's secret path, with the current SID.
  */
@@ -39,7 +41,11 @@ public final class EventSubscription implements AutoCloseable {
     private final RepeatedWarnings warnings = new RepeatedWarnings();
     static final int REQUESTED_TIMEOUT_SECONDS = 1800;
     static final int MAX_NOTIFY_BYTES = 64 * 1024;
-    private static final Duration RETRY = Duration.ofSeconds(3);
+    private static final int MAX_NAME_CHARS = 100;
+    private static final int MAX_VALUE_CHARS = 1000;
+    private static final Pattern SID = Pattern.compile("[\\x20-\\x7e]{1,256}");
+    /** The retry delay of {@link #start(InternetGateway, int, Listener)}. */
+    static final Duration DEFAULT_RETRY = Duration.ofSeconds(3);
     private static final Pattern TIMEOUT = Pattern.compile("(?i)Second-(\\d+|infinite)");
 
     /** What the agent hears. Called on the listener's thread; keep it short. */
@@ -49,6 +55,14 @@ public final class EventSubscription implements AutoCloseable {
 
         /** A new subscription was made after the previous one was lost: the router may have restarted. */
         void onResubscribed();
+
+        /**
+         * The subscription is lost: its renewal failed, or the first attempt to subscribe anew after
+         * {@link #resubscribe()} failed. Called once per loss (not for each retry); the router may have restarted
+         * and forgotten its port mappings.
+         */
+        default void onLost(String why) {
+        }
     }
 
     private final HttpUrl eventUrl;
@@ -58,20 +72,26 @@ public final class EventSubscription implements AutoCloseable {
     private final String callbackPath;
     private final String callbackUrl;
     private final ScheduledExecutorService timer;
+    private final IntFunction<Duration> retryDelay;
     volatile String sid;
     private volatile boolean subscribing;
     private volatile boolean closed;
+    // used on the timer thread only
     private boolean lost;
+    private boolean lossReported;
+    private boolean everSubscribed;
+    private int failures;
     private ScheduledFuture<?> next;
 
     EventSubscription(GatewayDescription.WanService service, InetAddress router, InetAddress localAddress,
-                              int callbackPort, Listener listener) throws IOException {
+                      int callbackPort, Listener listener, IntFunction<Duration> retryDelay) throws IOException {
         if (service.eventSubUrl() == null) {
             throw new UpnpException("the router's " + service.shortName() + " has no eventSubURL: it sends no events");
         }
         this.eventUrl = service.eventSubUrl();
         this.router = router;
         this.listener = listener;
+        this.retryDelay = Objects.requireNonNull(retryDelay, "retryDelay");
         byte[] token = new byte[12];
         new SecureRandom().nextBytes(token);
         this.callbackPath = "/wan-agent/events/" + HexFormat.of().formatHex(token);
@@ -87,13 +107,23 @@ public final class EventSubscription implements AutoCloseable {
         this.callbackUrl = "http://" + localAddress.getHostAddress() + ":" + server.getAddress().getPort() + callbackPath;
     }
 
-    /** Starts the listener and subscribes (asynchronously; failures are retried and logged). */
-    public static EventSubscription start(InternetGateway gateway, int callbackPort, Listener listener)
-            throws IOException {
+    /**
+     * Starts the listener and subscribes (asynchronously; failures are logged and retried). After the n-th
+     * consecutive failure (n = 1, 2, …) the next attempt comes {@code retryDelay.apply(n)} later (null or negative:
+     * {@link #DEFAULT_RETRY}).
+     */
+    public static EventSubscription start(InternetGateway gateway, int callbackPort, Listener listener,
+                                          IntFunction<Duration> retryDelay) throws IOException {
         EventSubscription s = new EventSubscription(gateway.service(), gateway.routerAddress(), gateway.localAddress(),
-                callbackPort, listener);
+                callbackPort, listener, retryDelay);
         s.schedule(Duration.ZERO);
         return s;
+    }
+
+    /** As {@link #start(InternetGateway, int, Listener, IntFunction)}, retrying every {@link #DEFAULT_RETRY}. */
+    public static EventSubscription start(InternetGateway gateway, int callbackPort, Listener listener)
+            throws IOException {
+        return start(gateway, callbackPort, listener, failures -> DEFAULT_RETRY);
     }
 
     public String callbackUrl() {
@@ -117,7 +147,8 @@ public final class EventSubscription implements AutoCloseable {
         next = timer.schedule(this::renewOrSubscribe, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void renewOrSubscribe() {
+    /** One attempt: renew the current subscription, or subscribe anew. Runs on the timer thread. */
+    void renewOrSubscribe() {
         if (closed) return;
         String current = sid;
         try {
@@ -126,12 +157,14 @@ public final class EventSubscription implements AutoCloseable {
                     long granted = send(new Request.Builder().url(eventUrl).method("SUBSCRIBE", null)
                             .header("SID", current).header("TIMEOUT", "Second-" + REQUESTED_TIMEOUT_SECONDS), current);
                     LOG.debug("GENA: renewed {} for {}s", current, granted);
+                    failures = 0;
                     schedule(renewDelay(granted));
                     return;
                 } catch (IOException e) {
                     LOG.info("GENA: renewing the subscription failed ({}); subscribing anew", e.getMessage());
                     sid = null;
                     lost = true;
+                    reportLost("renewing the event subscription failed: " + e.getMessage());
                 }
             }
             subscribing = true;
@@ -140,18 +173,46 @@ public final class EventSubscription implements AutoCloseable {
                     .header("TIMEOUT", "Second-" + REQUESTED_TIMEOUT_SECONDS), null);
             LOG.info("GENA: subscribed to {} (SID {}, {}s), callback on {}", eventUrl, sid, granted,
                     callbackUrl.substring(0, callbackUrl.indexOf("/wan-agent/")));
+            failures = 0;
+            everSubscribed = true;
+            lossReported = false;
             schedule(renewDelay(granted));
             if (lost) {
                 lost = false;
-                listener.onResubscribed();
+                tell(listener::onResubscribed);
             }
         } catch (IOException e) {
-            if (!lost) LOG.warn("GENA: cannot subscribe to {}: {}; retrying every {}s (polling goes on)", eventUrl,
-                    e.getMessage(), RETRY.toSeconds());
+            failures++;
+            Duration delay = retryDelay(failures);
+            if (failures == 1) {
+                LOG.warn("GENA: cannot subscribe to {}: {}; retrying in {} ms (polling goes on)", eventUrl,
+                        e.getMessage(), delay.toMillis());
+            }
+            if (everSubscribed) reportLost("subscribing anew to router events failed: " + e.getMessage());
             lost = true;
-            schedule(RETRY);
+            schedule(delay);
         } finally {
             subscribing = false;
+        }
+    }
+
+    private Duration retryDelay(int consecutiveFailures) {
+        Duration d = retryDelay.apply(consecutiveFailures);
+        return d == null || d.isNegative() ? DEFAULT_RETRY : d;
+    }
+
+    private void reportLost(String why) {
+        if (lossReported) return;
+        lossReported = true;
+        tell(() -> listener.onLost(why));
+    }
+
+    /** A failing listener must not stop the renewals. */
+    private static void tell(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("GENA: listener failed", e);
         }
     }
 
@@ -161,26 +222,50 @@ public final class EventSubscription implements AutoCloseable {
 
     /** Sends SUBSCRIBE; stores the SID of a new subscription; returns the granted timeout in seconds. */
     private long send(Request.Builder request, String expectedSid) throws IOException {
-        RouterHttp.Reply reply;
+        int code;
         String newSid;
         String timeout;
         try (okhttp3.Response r = RouterHttp.CLIENT.newCall(request.build()).execute()) {
+            code = r.code();
             newSid = r.header("SID");
             timeout = r.header("TIMEOUT");
-            reply = new RouterHttp.Reply(r.code(), new byte[0]);
         } catch (IOException e) {
             throw new UpnpException("SUBSCRIBE " + eventUrl + ": " + SoapClient.describe(e), e);
         }
-        if (reply.code() != 200) throw new UpnpException("SUBSCRIBE " + eventUrl + ": HTTP " + reply.code());
-        if (newSid == null || newSid.isBlank()) throw new UpnpException("SUBSCRIBE " + eventUrl + ": no SID in the answer");
-        if (expectedSid != null && !expectedSid.equals(newSid.trim())) {
+        Granted granted = granted(eventUrl, code, newSid, timeout, expectedSid);
+        sid = granted.sid();
+        return granted.seconds();
+    }
+
+    /** A subscription the router granted: its SID and for how many seconds. */
+    record Granted(String sid, long seconds) {
+    }
+
+    /**
+     * Reads the router's answer to SUBSCRIBE (status, SID and TIMEOUT headers; {@code expectedSid} for a renewal).
+     * The granted time is at most the requested one; a missing or unreadable TIMEOUT counts as the requested one.
+     */
+    static Granted granted(HttpUrl eventUrl, int code, String sidHeader, String timeoutHeader, String expectedSid)
+            throws UpnpException {
+        if (code != 200) throw new UpnpException("SUBSCRIBE " + eventUrl + ": HTTP " + code);
+        if (sidHeader == null || sidHeader.isBlank()) {
+            throw new UpnpException("SUBSCRIBE " + eventUrl + ": no SID in the answer");
+        }
+        String newSid = sidHeader.trim();
+        if (!SID.matcher(newSid).matches()) {
+            throw new UpnpException("SUBSCRIBE " + eventUrl + ": the SID in the answer is not printable ASCII"
+                    + " (at most 256 characters)");
+        }
+        if (expectedSid != null && !expectedSid.equals(newSid)) {
             throw new UpnpException("SUBSCRIBE renewal answered another SID");
         }
-        sid = newSid.trim();
-        if (timeout == null) return REQUESTED_TIMEOUT_SECONDS;
-        Matcher m = TIMEOUT.matcher(timeout.trim());
-        if (!m.matches()) return REQUESTED_TIMEOUT_SECONDS;
-        return m.group(1).equalsIgnoreCase("infinite") ? REQUESTED_TIMEOUT_SECONDS : Long.parseLong(m.group(1));
+        if (timeoutHeader == null) return new Granted(newSid, REQUESTED_TIMEOUT_SECONDS);
+        Matcher m = TIMEOUT.matcher(timeoutHeader.trim());
+        if (!m.matches() || m.group(1).equalsIgnoreCase("infinite") || m.group(1).length() > 9) {
+            return new Granted(newSid, REQUESTED_TIMEOUT_SECONDS);
+        }
+        // more than asked for is renewed as if it were what was asked for
+        return new Granted(newSid, Math.min(REQUESTED_TIMEOUT_SECONDS, Long.parseLong(m.group(1))));
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -238,7 +323,10 @@ public final class EventSubscription implements AutoCloseable {
         }
     }
 
-    /** The {@code <e:property>} children of a GENA propertyset, by local name. */
+    /**
+     * The {@code <e:property>} children of a GENA propertyset, by local name; names and values are the router's
+     * text made printable and short (the agent logs them).
+     */
     static Map<String, String> properties(byte[] xml) throws SAXException {
         Map<String, String> out = new LinkedHashMap<>();
         SafeXml.parse(xml, new DefaultHandler() {
@@ -257,12 +345,15 @@ public final class EventSubscription implements AutoCloseable {
 
             @Override
             public void characters(char[] ch, int start, int length) {
-                if (depth == 3 && text.length() < 4096) text.append(ch, start, length);
+                if (depth == 3 && text.length() <= MAX_VALUE_CHARS) text.append(ch, start, length);
             }
 
             @Override
             public void endElement(String uri, String localName, String qName) {
-                if (depth == 3 && name != null) out.put(name, text.toString().trim());
+                if (depth == 3 && name != null) {
+                    out.put(RouterText.printable(name, MAX_NAME_CHARS),
+                            RouterText.printable(text.toString().trim(), MAX_VALUE_CHARS));
+                }
                 depth--;
             }
         });

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * the service list is read here. The document is fetched here (size cap, timeouts, no redirects) and parsed with
  * {@link SafeXml} (weupnp's own loader enables external entities), and weupnp's handler receives each element's
  * text in one piece (it assumes one {@code characters} call per element). Relative URLs are resolved properly, and
- * control and event URLs must stay on the description's host.
+ * control and event URLs must stay on the description's host. The names (friendlyName, manufacturer, modelName) are
+ * the router's text made printable and short: they are shown in logs.
  */
 public record GatewayDescription(
         HttpUrl location,
@@ -81,8 +82,8 @@ public record GatewayDescription(
         if (urlBase != null && !urlBase.isBlank()) {
             HttpUrl parsed = HttpUrl.parse(urlBase.trim());
             if (parsed == null || !sameOrigin(parsed, location)) {
-                throw new UpnpException("router description " + location + " has URLBase " + urlBase.trim()
-                        + " on another host: refused");
+                throw new UpnpException("router description " + location + " has URLBase "
+                        + RouterText.printable(urlBase.trim(), 200) + " on another host: refused");
             }
             base = parsed;
         }
@@ -92,8 +93,8 @@ public record GatewayDescription(
             HttpUrl events = f[2] == null || f[2].isBlank() ? null : resolve(location, base, f[2], "eventSubURL");
             resolved.add(new WanService(f[0], control, events));
         }
-        return new GatewayDescription(location, nullToEmpty(device.getFriendlyName()),
-                nullToEmpty(device.getManufacturer()), nullToEmpty(device.getModelName()), resolved);
+        return new GatewayDescription(location, shown(device.getFriendlyName()), shown(device.getManufacturer()),
+                shown(device.getModelName()), resolved);
     }
 
     /** Collects serviceType, controlURL, eventSubURL of every WAN connection service. */
@@ -139,8 +140,8 @@ public record GatewayDescription(
         }
         HttpUrl url = base.resolve(ref.trim());
         if (url == null || !sameOrigin(url, location)) {
-            throw new UpnpException("router description " + location + " points " + field + " at " + ref.trim()
-                    + ", not on the router itself: refused");
+            throw new UpnpException("router description " + location + " points " + field + " at "
+                    + RouterText.printable(ref.trim(), 200) + ", not on the router itself: refused");
         }
         return url;
     }
@@ -149,8 +150,8 @@ public record GatewayDescription(
         return a.scheme().equals("http") && a.scheme().equals(b.scheme()) && a.host().equals(b.host());
     }
 
-    private static String nullToEmpty(String s) {
-        return s == null ? "" : s.trim();
+    private static String shown(String s) {
+        return s == null ? "" : RouterText.printable(s.trim(), 200);
     }
 
     /** Passes each element's text to the delegate in one call, as weupnp's handler expects. */

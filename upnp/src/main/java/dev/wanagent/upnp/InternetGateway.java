@@ -25,23 +25,26 @@ public final class InternetGateway {
     private final GatewayDescription description;
     private final GatewayDescription.WanService service;
     private final InetAddress localAddress;
+    private final Optional<String> bootId;
 
-    InternetGateway(GatewayDescription description, GatewayDescription.WanService service, InetAddress localAddress) {
+    InternetGateway(GatewayDescription description, GatewayDescription.WanService service, InetAddress localAddress,
+                    Optional<String> bootId) {
         this.description = description;
         this.service = service;
         this.localAddress = localAddress;
+        this.bootId = bootId;
     }
 
     /**
      * Picks the router's best WAN connection service, ranked as miniupnpc's UPNP_GetValidIGD does: connected with a
      * public address, then connected, then answering at all (in document order among equals).
      */
-    static InternetGateway connect(GatewayDescription d, InetAddress localAddress) {
-        if (d.services().size() == 1) return new InternetGateway(d, d.services().get(0), localAddress);
+    static InternetGateway connect(GatewayDescription d, InetAddress localAddress, Optional<String> bootId) {
+        if (d.services().size() == 1) return new InternetGateway(d, d.services().get(0), localAddress, bootId);
         InternetGateway best = null;
         int bestScore = -1;
         for (GatewayDescription.WanService s : d.services()) {
-            InternetGateway candidate = new InternetGateway(d, s, localAddress);
+            InternetGateway candidate = new InternetGateway(d, s, localAddress, bootId);
             int score = candidate.score();
             LOG.debug("UPnP: {} scores {}", s.shortName(), score);
             if (score > bestScore) {
@@ -96,7 +99,7 @@ public final class InternetGateway {
         for (SsdpDiscovery.Response r : answers) {
             if (!r.responder().equals(gateway)) continue;
             try {
-                return connect(GatewayDescription.fetch(r.location()), local);
+                return connect(GatewayDescription.fetch(r.location()), local, r.bootId());
             } catch (UpnpException e) {
                 LOG.warn("UPnP: {}", e.getMessage());
                 last = e;
@@ -111,7 +114,16 @@ public final class InternetGateway {
     public static InternetGateway at(HttpUrl location) throws IOException {
         InetAddress router = literalAddress(location.host()).orElseThrow(() -> new UpnpException(
                 "router.upnp.location must name the router by IP address, not '" + location.host() + "'"));
-        return connect(GatewayDescription.fetch(location), DefaultGateway.localAddressTowards(router));
+        return connect(GatewayDescription.fetch(location), DefaultGateway.localAddressTowards(router), Optional.empty());
+    }
+
+    /**
+     * The router's {@code BOOTID.UPNP.ORG} from the SSDP answer this gateway was found by (UPnP 1.1 routers send it;
+     * it changes when the router restarts). Empty for {@link #at(HttpUrl)} and for UPnP 1.0 routers. Seed
+     * {@link SsdpAnnouncements#knownBootId(String)} with it.
+     */
+    public Optional<String> bootId() {
+        return bootId;
     }
 
     public GatewayDescription description() {
@@ -153,9 +165,9 @@ public final class InternetGateway {
                         + "', which is not an IP address"));
     }
 
-    /** GetStatusInfo's NewConnectionStatus, e.g. Connected or Disconnected. */
+    /** GetStatusInfo's NewConnectionStatus, e.g. Connected or Disconnected (printable, short: it is shown). */
     public String connectionStatus() throws IOException {
-        return call("GetStatusInfo", Map.of()).getOrDefault("NewConnectionStatus", "");
+        return RouterText.printable(call("GetStatusInfo", Map.of()).getOrDefault("NewConnectionStatus", ""), 64);
     }
 
     /**
@@ -271,7 +283,10 @@ public final class InternetGateway {
         String t = s.trim();
         if (t.startsWith("[") && t.endsWith("]")) t = t.substring(1, t.length() - 1);
         boolean v4 = t.matches("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-        boolean v6 = t.contains(":") && t.matches("[0-9A-Fa-f:.]+");
+        // InetAddress.getByName treats text as a literal only when it starts with a hex digit or ':'; anything else
+        // (".:", ".1:2") goes to the system resolver
+        boolean v6 = t.contains(":") && t.matches("[0-9A-Fa-f:.]+")
+                && (Character.digit(t.charAt(0), 16) >= 0 || t.charAt(0) == ':');
         if (!v4 && !v6) return Optional.empty();
         try {
             return Optional.of(InetAddress.getByName(t)); // a literal: no lookup happens

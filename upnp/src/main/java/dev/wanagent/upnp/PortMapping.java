@@ -1,7 +1,8 @@
 package dev.wanagent.upnp;
 
 /**
- * A port mapping as the router reports it (GetSpecificPortMappingEntry / GetGenericPortMappingEntry).
+ * A port mapping as the router reports it (GetSpecificPortMappingEntry / GetGenericPortMappingEntry). The strings
+ * are the router's text as sent (compared with what the agent asked for); {@link #toString()} shows them printable.
  *
  * @param remoteHost   empty for any remote host
  * @param protocol     "TCP" or "UDP"
@@ -19,7 +20,8 @@ public record PortMapping(
 
     @Override
     public String toString() {
-        return String.format("%s %d -> %s:%d '%s'%s lease %s", protocol, externalPort, internalClient, internalPort,
-                description, enabled ? "" : " (disabled)", leaseSeconds == 0 ? "permanent" : leaseSeconds + "s");
+        return String.format("%s %d -> %s:%d '%s'%s lease %s", RouterText.printable(protocol, 10), externalPort,
+                RouterText.printable(internalClient, 64), internalPort, RouterText.printable(description, 100),
+                enabled ? "" : " (disabled)", leaseSeconds == 0 ? "permanent" : leaseSeconds + "s");
     }
 }

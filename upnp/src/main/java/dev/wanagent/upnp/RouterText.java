@@ -5,8 +5,10 @@ final class RouterText {
     private RouterText() {
     }
 
+    /** {@code s} with every character outside printable ASCII replaced by '?', cut to {@code max} characters (+ "…"). */
     static String printable(String s, int max) {
-        String t = s.replaceAll("[^\\x20-\\x7e]", "?");
-        return t.length() > max ? t.substring(0, max) + "…" : t;
+        String head = s.length() > max ? s.substring(0, max) : s;
+        String t = head.replaceAll("[^\\x20-\\x7e]", "?");
+        return s.length() > max ? t + "…" : t;
     }
 }

@@ -1,8 +1,10 @@
 package dev.wanagent.upnp;
 
 import org.xml.sax.ContentHandler;
+import org.xml.sax.ErrorHandler;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
 import org.xml.sax.XMLReader;
 
 import javax.xml.XMLConstants;
@@ -14,9 +16,26 @@ import java.io.IOException;
 /**
  * The one way this module parses XML from the network: no DOCTYPE at all (so no external entities, no entity
  * expansion bombs), no external DTD or schema access, secure processing on. Input is already size-capped bytes.
+ * The parser's messages quote the document (element and encoding names): they are passed on printable and short,
+ * and nothing is printed to stderr.
  */
 final class SafeXml {
     private static final SAXParserFactory FACTORY = newFactory();
+    private static final int MAX_MESSAGE_CHARS = 300;
+    private static final ErrorHandler QUIET = new ErrorHandler() {
+        @Override
+        public void warning(SAXParseException e) {
+        }
+
+        @Override
+        public void error(SAXParseException e) {
+        }
+
+        @Override
+        public void fatalError(SAXParseException e) throws SAXException {
+            throw e;
+        }
+    };
 
     private SafeXml() {
     }
@@ -37,21 +56,27 @@ final class SafeXml {
         return f;
     }
 
-    /** Parses {@code xml} into {@code handler}; a DOCTYPE or malformed XML throws SAXException. */
+    /**
+     * Parses {@code xml} into {@code handler}; a DOCTYPE or malformed XML throws SAXException, with a printable
+     * message of at most a few hundred characters.
+     */
     static void parse(byte[] xml, ContentHandler handler) throws SAXException {
         try {
             XMLReader reader = FACTORY.newSAXParser().getXMLReader();
             reader.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             reader.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
             reader.setContentHandler(handler);
+            reader.setErrorHandler(QUIET);
             reader.setEntityResolver((publicId, systemId) -> {
-                throw new SAXException("external entity refused: " + systemId);
+                throw new SAXException("external entity refused");
             });
             reader.parse(new InputSource(new ByteArrayInputStream(xml)));
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException(e);
-        } catch (IOException e) {
-            throw new SAXException(e);
+        } catch (SAXException | IOException e) {
+            String m = e.getMessage();
+            throw new SAXException(m == null || m.isBlank() ? e.getClass().getSimpleName()
+                    : RouterText.printable(m, MAX_MESSAGE_CHARS));
         }
     }
 }

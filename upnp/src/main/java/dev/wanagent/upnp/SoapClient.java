@@ -49,17 +49,26 @@ final class SoapClient {
         } catch (IOException e) {
             throw new UpnpException(action + " to " + controlUrl + " failed: " + describe(e), e);
         }
-        Map<String, String> values = parseLeaves(reply.body(), action);
-        if (reply.code() == 200) return values;
+        return outArguments(action, controlUrl, reply.code(), reply.body());
+    }
+
+    /**
+     * Reads the router's answer to {@code action}: the out arguments of a 200 reply, else the UPnPError it carries
+     * (as an UpnpException with its code), else an UpnpException naming the HTTP status.
+     */
+    static Map<String, String> outArguments(String action, HttpUrl controlUrl, int httpCode, byte[] body)
+            throws UpnpException {
+        Map<String, String> values = parseLeaves(body, action);
+        if (httpCode == 200) return values;
         String code = values.get("errorCode");
         if (code != null) {
             try {
                 throw new UpnpException(action, Integer.parseInt(code.trim()), values.get("errorDescription"));
             } catch (NumberFormatException e) {
-                throw new UpnpException(action + " failed: HTTP " + reply.code() + " with a non-numeric errorCode");
+                throw new UpnpException(action + " failed: HTTP " + httpCode + " with a non-numeric errorCode");
             }
         }
-        throw new UpnpException(action + " failed: HTTP " + reply.code() + " from " + controlUrl);
+        throw new UpnpException(action + " failed: HTTP " + httpCode + " from " + controlUrl);
     }
 
     static String describe(IOException e) {

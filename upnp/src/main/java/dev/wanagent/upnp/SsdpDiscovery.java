@@ -36,8 +36,20 @@ public final class SsdpDiscovery {
             "urn:schemas-upnp-org:service:WANIPConnection:1",
             "urn:schemas-upnp-org:service:WANPPPConnection:1");
 
-    /** One acceptable answer: who answered and where its description is. */
-    public record Response(InetAddress responder, HttpUrl location, String searchTarget, String server) {
+    /**
+     * One acceptable answer: who answered and where its description is. {@code searchTarget}, {@code server} and
+     * {@code bootId} (the {@code BOOTID.UPNP.ORG} header of UPnP 1.1 devices) are the responder's text, trimmed and
+     * made printable.
+     */
+    public record Response(InetAddress responder, HttpUrl location, String searchTarget, String server,
+                           Optional<String> bootId) {
+    }
+
+    /** What became of one answer: a usable response, or why it was refused (and the key to rate-limit its log). */
+    record Verdict(Optional<Response> response, String refusal, String warnKey) {
+        static Verdict refused(String warnKey, String refusal) {
+            return new Verdict(Optional.empty(), refusal, warnKey);
+        }
     }
 
     private SsdpDiscovery() {
@@ -93,35 +105,45 @@ public final class SsdpDiscovery {
 
     /** Checks one SSDP answer; a refusal is logged and gives empty. */
     static Optional<Response> accept(InetAddress from, String text) {
+        Verdict v = check(from, text);
+        if (v.response().isEmpty()) WARNINGS.warn(LOG, v.warnKey(), "SSDP: {}", v.refusal());
+        return v.response();
+    }
+
+    /** Checks one SSDP answer without logging. */
+    static Verdict check(InetAddress from, String text) {
         String who = from.getHostAddress();
         if (!text.startsWith("HTTP/1.1 200") && !text.startsWith("HTTP/1.0 200")) {
-            WARNINGS.warn(LOG, who + " not200", "SSDP: ignored a reply from {} that is not an HTTP 200 search answer", who);
-            return Optional.empty();
+            return Verdict.refused(who + " not200", "ignored a reply from " + who
+                    + " that is not an HTTP 200 search answer");
         }
         String location = header(text, "LOCATION");
         String st = header(text, "ST");
         if (location == null) {
-            WARNINGS.warn(LOG, who + " nolocation", "SSDP: ignored a reply from {} without LOCATION", who);
-            return Optional.empty();
+            return Verdict.refused(who + " nolocation", "ignored a reply from " + who + " without LOCATION");
         }
         if (!(from.isSiteLocalAddress() || from.isLinkLocalAddress())) {
-            WARNINGS.warn(LOG, who + " public", "SSDP: refused a reply from {}: not a private LAN address", who);
-            return Optional.empty();
+            return Verdict.refused(who + " public", "refused a reply from " + who + ": not a private LAN address");
         }
         HttpUrl url = HttpUrl.parse(location);
         if (url == null || !location.toLowerCase(Locale.ROOT).startsWith("http://")) {
-            WARNINGS.warn(LOG, who + " " + location, "SSDP: refused LOCATION '{}' from {}: only http:// on the"
-                    + " responder itself is accepted", RouterText.printable(location, 200), who);
-            return Optional.empty();
+            return Verdict.refused(who + " " + location, "refused LOCATION '" + RouterText.printable(location, 200)
+                    + "' from " + who + ": only http:// on the responder itself is accepted");
         }
         if (!url.host().equals(who)) {
-            WARNINGS.warn(LOG, who + " " + location, "SSDP: refused LOCATION '{}' from {}: it points at another host",
-                    RouterText.printable(location, 200), who);
-            return Optional.empty();
+            return Verdict.refused(who + " " + location, "refused LOCATION '" + RouterText.printable(location, 200)
+                    + "' from " + who + ": it points at another host");
         }
-        return Optional.of(new Response(from, url, st == null ? "" : st, String.valueOf(header(text, "SERVER"))));
+        return new Verdict(Optional.of(new Response(from, url, shown(st).orElse(""),
+                shown(header(text, "SERVER")).orElse(""), shown(header(text, "BOOTID.UPNP.ORG")))), null, null);
     }
 
+    private static Optional<String> shown(String headerValue) {
+        return headerValue == null || headerValue.isEmpty() ? Optional.empty()
+                : Optional.of(RouterText.printable(headerValue, 256));
+    }
+
+    /** The value of the first header line {@code name} (any case), trimmed; null when there is none. */
     static String header(String text, String name) {
         for (String line : text.split("\r?\n")) {
             int colon = line.indexOf(':');

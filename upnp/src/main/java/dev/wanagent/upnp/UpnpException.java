@@ -52,9 +52,11 @@ public final class UpnpException extends IOException {
         this.errorCode = null;
     }
 
+    /** The router's UPnPError; its {@code description} is router text, shown printable and short. */
     UpnpException(String action, int errorCode, String description) {
         super(action + " failed: UPnP error " + errorCode + " " + nameOf(errorCode)
-                + (description == null || description.isBlank() ? "" : " (" + description + ")"));
+                + (description == null || description.isBlank() ? ""
+                : " (" + RouterText.printable(description.trim(), 200) + ")"));
         this.errorCode = errorCode;
     }
 

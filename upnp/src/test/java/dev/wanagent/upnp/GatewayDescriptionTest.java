@@ -106,4 +106,31 @@ class GatewayDescriptionTest {
                 e.getMessage());
         assertNull(e.errorCode().orElse(null));
     }
+
+    @Test
+    void namesAndRefusedUrlsAreShownPrintable() throws Exception {
+        String igd2 = new String(resource("rootDesc-igd2.xml"), StandardCharsets.UTF_8);
+        GatewayDescription d = GatewayDescription.parse(LOCATION, igd2.replace("wan-agent lab router",
+                "lab&#10;[main] INFO forged\u2028").getBytes(StandardCharsets.UTF_8));
+        assertEquals("lab?[main] INFO forged?", d.friendlyName());
+        UpnpException e = assertThrows(UpnpException.class, () -> GatewayDescription.parse(LOCATION, igd2
+                .replaceFirst("<device>", "<URLBase>http://evil&#10;x/</URLBase><device>").getBytes(StandardCharsets.UTF_8)));
+        assertEquals("router description http://192.168.77.1:5000/rootDesc.xml has URLBase http://evil?x/ on another"
+                + " host: refused", e.getMessage());
+    }
+
+    @Test
+    void theGatewayKnowsTheBootIdItWasFoundWith() throws Exception {
+        GatewayDescription d = GatewayDescription.parse(LOCATION, resource("rootDesc-igd2.xml"));
+        java.net.InetAddress local = java.net.InetAddress.getLoopbackAddress();
+        assertEquals(java.util.Optional.of("1795573911"),
+                InternetGateway.connect(d, local, java.util.Optional.of("1795573911")).bootId());
+        try (mockwebserver3.MockWebServer router = new mockwebserver3.MockWebServer()) {
+            router.start(local, 0);
+            router.enqueue(new mockwebserver3.MockResponse.Builder()
+                    .body(new String(resource("rootDesc-igd2.xml"), StandardCharsets.UTF_8)).build());
+            HttpUrl at = router.url("/rootDesc.xml").newBuilder().host("127.0.0.1").build();
+            assertEquals(java.util.Optional.empty(), InternetGateway.at(at).bootId(), "no SSDP answer, no BOOTID");
+        }
+    }
 }

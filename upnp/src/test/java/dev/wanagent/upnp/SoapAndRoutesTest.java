@@ -75,4 +75,51 @@ class SoapAndRoutesTest {
         assertTrue(InternetGateway.literalAddress("router.local").isEmpty());
         assertTrue(InternetGateway.literalAddress("").isEmpty());
     }
+
+    @Test
+    void textThatIsNoLiteralNeverReachesTheResolver() {
+        // InetAddress.getByName(".:") asks the system resolver ("Name or service not known")
+        for (String s : List.of(".:", ".1:2", "..:", ".::1", "g::1")) {
+            assertTrue(InternetGateway.literalAddress(s).isEmpty(), s);
+        }
+        assertEquals("0:0:0:0:0:0:0:1", InternetGateway.literalAddress("::1").orElseThrow().getHostAddress());
+        assertEquals("fe80:0:0:0:0:0:0:1", InternetGateway.literalAddress("[fe80::1]").orElseThrow().getHostAddress());
+    }
+
+    @Test
+    void aFaultsDescriptionCannotForgeALogLine() {
+        byte[] fault = ("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault><detail>"
+                + "<UPnPError><errorCode>718</errorCode><errorDescription>ConflictInMappingEntry&#13;&#10;[main] INFO"
+                + " dev.wanagent.agent.Agent - forged</errorDescription></UPnPError></detail></s:Fault></s:Body>"
+                + "</s:Envelope>").getBytes(StandardCharsets.UTF_8);
+        UpnpException e = assertThrows(UpnpException.class, () -> SoapClient.outArguments("AddPortMapping",
+                okhttp3.HttpUrl.get("http://192.168.77.1:5000/ctl"), 500, fault));
+        assertEquals("AddPortMapping failed: UPnP error 718 ConflictInMappingEntry (ConflictInMappingEntry??[main] INFO"
+                + " dev.wanagent.agent.Agent - forged)", e.getMessage());
+    }
+
+    @Test
+    void malformedXmlIsRefusedQuietlyWithAShortMessage() throws Exception {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        UpnpException e;
+        try {
+            System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+            e = assertThrows(UpnpException.class, () -> SoapClient.outArguments("GetExternalIPAddress",
+                    okhttp3.HttpUrl.get("http://192.168.77.1:5000/ctl"), 200, ("<?xml version=\"1.0\" encoding=\""
+                            + "x".repeat(5000) + "\"?><a/>").getBytes(StandardCharsets.UTF_8)));
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals("", captured.toString(StandardCharsets.UTF_8), "the XML parser prints nothing");
+        assertTrue(e.getMessage().length() < 400, e.getMessage());
+        assertTrue(e.getMessage().startsWith("GetExternalIPAddress: the router's reply is not acceptable XML: "),
+                e.getMessage());
+    }
+
+    @Test
+    void mappingsAreShownPrintable() {
+        PortMapping m = new PortMapping("", 8080, "TCP", 80, "192.168.77.100", true, "web\r\n[main] INFO forged", 0);
+        assertEquals("TCP 8080 -> 192.168.77.100:80 'web??[main] INFO forged' lease permanent", m.toString());
+    }
 }

@@ -3,6 +3,7 @@ package dev.wanagent.upnp;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,5 +36,21 @@ class SsdpDiscoveryTest {
         assertTrue(SsdpDiscovery.accept(rogue, "garbage\u0000\u00ff").isEmpty());
         assertTrue(SsdpDiscovery.accept(InetAddress.getByName("8.8.8.8"), answer("http://8.8.8.8/d.xml")).isEmpty(),
                 "public responder");
+    }
+
+    @Test
+    void keepsTheBootIdOfTheAnswer() throws Exception {
+        InetAddress router = InetAddress.getByName("192.168.77.1");
+        String location = "http://192.168.77.1:5000/rootDesc.xml";
+        assertEquals(Optional.of("1795573911"), SsdpDiscovery.accept(router, answer(location)
+                .replace("\r\n\r\n", "\r\nBOOTID.UPNP.ORG:  1795573911 \r\n\r\n")).orElseThrow().bootId());
+        assertEquals(Optional.empty(), SsdpDiscovery.accept(router, answer(location)).orElseThrow().bootId(),
+                "UPnP 1.0: none");
+        assertEquals(Optional.empty(), SsdpDiscovery.accept(router, answer(location)
+                .replace("\r\n\r\n", "\r\nBOOTID.UPNP.ORG: \r\n\r\n")).orElseThrow().bootId(), "blank");
+        var hostile = SsdpDiscovery.accept(router, answer(location).replace("\r\n\r\n",
+                "\r\nBOOTID.UPNP.ORG: 1\r[main] INFO forged\u001b\r\n\r\n")).orElseThrow();
+        assertEquals(Optional.of("1?[main] INFO forged"), hostile.bootId(), "trimmed, then made printable");
+        assertEquals("Debian/12 UPnP/1.1 MiniUPnPd/2.3.1", hostile.server());
     }
 }
