@@ -120,12 +120,6 @@ public final class EventSubscription implements AutoCloseable {
         return s;
     }
 
-    /** As {@link #start(InternetGateway, int, Listener, IntFunction)}, retrying every {@link #DEFAULT_RETRY}. */
-    public static EventSubscription start(InternetGateway gateway, int callbackPort, Listener listener)
-            throws IOException {
-        return start(gateway, callbackPort, listener, failures -> DEFAULT_RETRY);
-    }
-
     public String callbackUrl() {
         return callbackUrl;
     }

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The state file is outside input: whatever it holds, loading gives a valid state or one clear reason. */
-class StateFileProperties {
+class StateFilePropertyTest {
     private static void loadsOrNamesTheProblem(byte[] bytes) {
         try {
             StateStore.State s = StateStore.parse(bytes);
