@@ -14,6 +14,12 @@
 #   lab/lab.sh wan-ip                print the router's current WAN address
 #   lab/lab.sh wan-remove            remove the WAN address (link down); wan-change ADDR brings one back
 #   lab/lab.sh reboot-router         kill miniupnpd, flush its rules, start it again (all mappings lost)
+#   lab/lab.sh router-down           the router's UPnP side goes dark as in a reboot: miniupnpd stopped, its rules
+#                                    and lease file gone (all mappings lost); router-up starts it again and returns
+#                                    once it answers on its HTTP port
+#   lab/lab.sh snmpd-stop|snmpd-start  stop / start the router's snmpd
+#   lab/lab.sh router-requests on|show|off  count the LAN host's requests to the router (new TCP connections to
+#                                    the UPnP port, SNMP and SSDP packets) with nft counters in rtr
 #   lab/lab.sh igd 1|2               restart miniupnpd as an IGD v1 or v2 device
 #   lab/lab.sh status                what is running
 set -euo pipefail
@@ -270,13 +276,54 @@ cmd_wan_remove() { # the WAN link loses its IPv4 address (PPPoE down): the route
   ip -n rtr -4 addr flush dev rwan
 }
 
-cmd_reboot_router() {
+cmd_router_down() { # a router reboot's first half: miniupnpd gone, and with it every mapping
   need_root
   stop_daemon miniupnpd
   nft_rules
   rm -f "$LAB_DIR/miniupnpd.leases"
+}
+
+cmd_router_up() { # returns once miniupnpd listens on its HTTP port
+  need_root
   start_miniupnpd
+}
+
+cmd_reboot_router() {
+  cmd_router_down
+  cmd_router_up
   echo "lab: miniupnpd restarted (mappings lost)"
+}
+
+# Counters in their own table (nft_rules replaces only `inet filter`, so they survive router-down/up).
+cmd_router_requests() {
+  need_root
+  case "${1:-show}" in
+    on)
+      nsx rtr nft -f - <<NFT
+table inet labcount
+delete table inet labcount
+table inet labcount {
+  counter upnp_http { }
+  counter snmp { }
+  counter ssdp { }
+  chain input {
+    type filter hook input priority -200; policy accept;
+    ip saddr $LAN_HOST tcp dport $UPNP_PORT ct state new counter name upnp_http
+    ip saddr $LAN_HOST udp dport 161 counter name snmp
+    ip saddr $LAN_HOST udp dport 1900 counter name ssdp
+  }
+}
+NFT
+      ;;
+    show) # "upnp_http N snmp N ssdp N": packets (for upnp_http: new TCP connections)
+      for c in upnp_http snmp ssdp; do
+        printf '%s %s ' $c "$(nsx rtr nft list counter inet labcount $c | sed -n 's/.*packets \([0-9]*\).*/\1/p')"
+      done
+      echo
+      ;;
+    off) nsx rtr nft delete table inet labcount 2>/dev/null || true ;;
+    *) die "usage: lab/lab.sh router-requests on|show|off" ;;
+  esac
 }
 
 cmd_igd() { # switch the running router between IGD v1 and v2 (restarts miniupnpd: mappings lost)
@@ -304,7 +351,12 @@ case "${1:-}" in
   wan-ip) current_wan ;;
   wan-remove) cmd_wan_remove ;;
   reboot-router) cmd_reboot_router ;;
+  router-down) cmd_router_down ;;
+  router-up) cmd_router_up ;;
+  snmpd-stop) need_root; stop_daemon snmpd ;;
+  snmpd-start) need_root; is_running snmpd || start_snmpd ;;
+  router-requests) shift; cmd_router_requests "$@" ;;
   igd) shift; cmd_igd "$@" ;;
   status) cmd_status ;;
-  *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

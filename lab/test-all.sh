@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of wan-agent: the unit tests, then the lab integration tests inside the lab's LAN
-# namespace against real miniupnpd, snmpd and a dyndns2 endpoint. As root it installs the lab's packages and
-# builds and removes the lab itself. Without root the lab tests are skipped with a message (in CI they must run).
+# namespace against real miniupnpd, snmpd and a dyndns2 endpoint, then the fault suite (lab/faults.sh, about
+# 4-5 minutes, on a lab of its own). As root it installs the lab's packages and builds and removes the lab
+# itself. Without root the lab tests are skipped with a message (in CI they must run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN="mvn -B -ntp"
@@ -25,3 +26,6 @@ echo "== lab tests (inside the lab's LAN namespace)"
 trap 'lab/lab.sh down >/dev/null 2>&1 || true' EXIT
 lab/lab.sh up
 WAN_AGENT_LAB_REQUIRED=1 ip netns exec lan $MVN -o verify -pl agent -DskipITs=false -DskipUnitTests=true
+
+echo "== fault suite (lab/faults.sh: router outages, WAN flaps, provider failures, snmpd, kill -9, quiet minute)"
+lab/faults.sh
