@@ -590,7 +590,7 @@ class FaultSuite {
     private String quietMinute(StringBuilder figures, RunningAgent agent) throws Exception {
         Path config = work.resolve("kill/wan-agent.yaml");
         if (agent == null || !alive(config)) throw new AssertionError("no running agent from the kill scenario");
-        Thread.sleep(1000); // let the start-up passes end
+        awaitQuiet(agent); // the start-up passes are over
         int offset = agent.log().length();
         Lab.lab("router-requests", "on");
         Thread.sleep(QUIET_SECONDS * 1000L); // nothing happens: no WAN change, no router restart, no upnpc
@@ -630,7 +630,7 @@ class FaultSuite {
      * The agent of scenarios 1-3: the running one while the scenarios before passed, else a new one (a failed
      * scenario may leave it in a state that would fail the next one for no reason of its own).
      */
-    private RunningAgent upnpFirstAgent() throws IOException {
+    private RunningAgent upnpFirstAgent() throws IOException, InterruptedException {
         Path dir = scenarioDir("upnp-first");
         if (upnpFirst != null && lastOk && alive(dir.resolve("wan-agent.yaml"))) return upnpFirst;
         if (upnpFirst != null) {
@@ -646,8 +646,12 @@ class FaultSuite {
         return Files.createDirectories(work.resolve(name));
     }
 
-    /** Starts the agent and waits until it settled: the provider has the current address, the mappings exist, events. */
-    private RunningAgent startAgent(Path dir, String yaml) throws IOException {
+    /**
+     * Starts the agent and waits until it settled: the provider has the current address, the mappings exist, it
+     * subscribed to events, and its log has been quiet for a moment (the pass that the subscription's first event
+     * starts is over: a fault injected during that pass measures something else).
+     */
+    private RunningAgent startAgent(Path dir, String yaml) throws IOException, InterruptedException {
         Path cfg = Files.writeString(dir.resolve("wan-agent.yaml"), yaml);
         String current = Lab.lab("wan-ip").trim();
         RunningAgent agent = new RunningAgent(cfg, dir.resolve("agent.log"), Lab.AGENT_ENV);
@@ -656,6 +660,7 @@ class FaultSuite {
                     () -> agent.logContains(" A: now " + current + " "));
             Lab.await("the mappings", Duration.ofSeconds(10), () -> Lab.hasMappings(Lab.upnpcListOrEmpty()));
             Lab.await("the GENA subscription", Duration.ofSeconds(10), () -> agent.logContains("GENA: subscribed"));
+            awaitQuiet(agent);
         } catch (AssertionError e) {
             agent.close();
             throw new AssertionError("the agent did not settle: " + e.getMessage() + "\n" + agentLogTail(agent, 40));
@@ -684,6 +689,21 @@ class FaultSuite {
             Thread.sleep(5);
         }
         return Optional.empty();
+    }
+
+    /** Until the agent's log has not grown for 700 ms (at most 5 s). */
+    private static void awaitQuiet(RunningAgent agent) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int length = agent.log().length();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline && System.nanoTime() - quietSince < TimeUnit.MILLISECONDS.toNanos(700)) {
+            Thread.sleep(50);
+            int now = agent.log().length();
+            if (now != length) {
+                length = now;
+                quietSince = System.nanoTime();
+            }
+        }
     }
 
     /** Like {@link Lab#await}, polling every 5 ms. */
