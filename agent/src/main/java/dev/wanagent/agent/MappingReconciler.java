@@ -34,7 +34,8 @@ final class MappingReconciler {
     /**
      * What the agent knows of one mapping between passes.
      *
-     * @param renewAt  when the lease the router granted is half spent (empty: permanent, or not held)
+     * @param renewAt  when the last lease the router granted is half spent (empty: permanent, or never held); it
+     *                 stays through failures, so that a mapping the router lost is told apart from a new one
      * @param failures consecutive passes in which the router could not be asked or would not grant it
      * @param retryAt  when to try again after such a failure (empty: no failure, or one that only a change of
      *                 the config or of another host can mend: checked at the next poll)
@@ -193,7 +194,7 @@ final class MappingReconciler {
     private MappingStatus unreachable(MappingConfig m, String detail) {
         MappingState was = state(m.name());
         int failures = was.failures() + 1;
-        states.put(m.name(), new MappingState(Optional.empty(), failures,
+        states.put(m.name(), new MappingState(was.renewAt(), failures,
                 Optional.of(clock.instant().plus(Backoff.ROUTER.after(failures)))));
         return report(m, detail);
     }
@@ -204,7 +205,7 @@ final class MappingReconciler {
      */
     private MappingStatus problem(MappingConfig m, String detail) {
         MappingState was = state(m.name());
-        states.put(m.name(), new MappingState(Optional.empty(), was.failures() + 1, Optional.empty()));
+        states.put(m.name(), new MappingState(was.renewAt(), was.failures() + 1, Optional.empty()));
         return report(m, detail);
     }
 

@@ -35,12 +35,15 @@ final class UpnpRouter implements WanSource, AutoCloseable {
     private final UpnpConfig config;
     private InternetGateway gateway;
     private Consumer<String> trigger;
-    private EventSubscription subscription;
+    private volatile EventSubscription subscription;
     private HttpUrl subscribedTo;
     private SsdpAnnouncements announcements;
     private String announcementsProblem;
-    /** Consecutive failed discoveries, and when the next may run (System.nanoTime); 0 failures: any time. */
-    private int discoveryFailures;
+    /**
+     * Consecutive failed discoveries, and when the next may run (System.nanoTime); 0 failures: any time. Set to 0
+     * from listener threads (the router announced itself) without waiting for a discovery in progress.
+     */
+    private volatile int discoveryFailures;
     private long discoverAgainAt;
     private IOException lastDiscoveryFailure;
 
@@ -144,19 +147,14 @@ final class UpnpRouter implements WanSource, AutoCloseable {
     }
 
     private void routerRestarted(String evidence) {
-        EventSubscription s;
-        synchronized (this) {
-            s = subscription;
-        }
+        EventSubscription s = subscription;
         if (s != null) s.resubscribe();
         routerBack("router restarted (" + evidence + "): verifying the mappings");
     }
 
     /** The router is (back) up: it may be discovered again at once, and the mappings are verified now. */
     private void routerBack(String why) {
-        synchronized (this) {
-            discoveryFailures = 0;
-        }
+        discoveryFailures = 0;
         trigger.accept(why);
     }
 

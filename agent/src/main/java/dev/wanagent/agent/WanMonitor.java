@@ -9,7 +9,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -43,7 +45,6 @@ final class WanMonitor {
     /** The shortest wait between two passes that no event asked for. */
     static final Duration MIN_WAIT = Duration.ofMillis(100);
     private volatile boolean stopping;
-    private String lastSourceProblem;
     /** Consecutive passes without a publishable WAN address (for the re-check back-off). */
     private int wanDownPasses;
     private volatile StatusServer.Snapshot last;
@@ -57,30 +58,58 @@ final class WanMonitor {
         this.clock = clock;
     }
 
+    /** One source's failures: its own back-off ({@link Backoff#ROUTER}) and what was last logged about it. */
+    private static final class SourceHealth {
+        int failures;
+        Instant retryAt;
+        String problem;
+    }
+
+    private final Map<String, SourceHealth> health = new HashMap<>();
+
+    /**
+     * Reads the WAN address from the first healthy source in config order. A source that failed is asked again
+     * only when its back-off ends, while a later source can stand in (the last one is always asked), so that a
+     * dead source never delays a pass. Each source's failure and recovery is logged once.
+     */
     PassResult pass() {
         List<String> problems = new ArrayList<>();
         Optional<WanAddress> wan = Optional.empty();
         String used = "";
-        for (WanSource s : sources) {
+        Instant now = clock.instant();
+        for (int i = 0; i < sources.size(); i++) {
+            WanSource s = sources.get(i);
+            SourceHealth h = health.computeIfAbsent(s.name(), k -> new SourceHealth());
+            boolean another = i < sources.size() - 1;
+            if (another && h.retryAt != null && now.isBefore(h.retryAt)) {
+                problems.add(s.name() + ": " + h.problem + " (asked again after " + h.retryAt + ")");
+                continue;
+            }
+            String problem;
             try {
                 wan = Optional.of(s.readWanAddress());
                 used = s.name();
+                if (h.failures > 0) LOG.info("{}: WAN address readable again (after {} failure(s))", s.name(), h.failures);
+                h.failures = 0;
+                h.retryAt = null;
+                h.problem = null;
                 break;
             } catch (IOException e) {
-                problems.add(s.name() + ": " + e.getMessage());
+                problem = e.getMessage();
             } catch (RuntimeException e) {
                 // a source that breaks on what the router sent must not stop the others, nor the loop
                 LOG.debug("source {} failed", s.name(), e);
-                problems.add(s.name() + ": unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                problem = "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage();
             }
+            h.failures++;
+            h.retryAt = now.plus(Backoff.ROUTER.after(h.failures));
+            if (!problem.equals(h.problem)) {
+                LOG.warn("{}: cannot read the WAN address: {}{}", s.name(), problem,
+                        another ? " (trying the next source)" : "");
+            }
+            h.problem = problem;
+            problems.add(s.name() + ": " + problem);
         }
-        String problemText = String.join("; ", problems);
-        if (wan.isEmpty() && !problemText.equals(lastSourceProblem)) {
-            LOG.warn("cannot read the WAN address: {}", problemText);
-        } else if (wan.isPresent() && lastSourceProblem != null && !lastSourceProblem.isEmpty()) {
-            LOG.info("WAN address readable again from {}", used);
-        }
-        lastSourceProblem = wan.isEmpty() ? problemText : "";
         // DNS first: a WAN change reaches the providers before the mappings are checked
         List<UpdateDispatcher.RecordResult> records = wan.isPresent()
                 ? dispatcher.dispatch(wan.get(), used) : List.of();

@@ -126,8 +126,27 @@ public final class EventSubscription implements AutoCloseable {
 
     /** Drops the current subscription and subscribes anew now (the router restarted and forgot it). */
     public void resubscribe() {
+        String old = sid;
         sid = null;
+        if (old != null && !closed) {
+            // the router may not have restarted after all: it should stop sending to the old subscription
+            try {
+                timer.execute(() -> unsubscribe(old));
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // closed meanwhile: close() unsubscribes what is current
+            }
+        }
         schedule(Duration.ZERO);
+    }
+
+    /** Best effort: a router that restarted has forgotten the SID anyway. */
+    private void unsubscribe(String oldSid) {
+        try (okhttp3.Response r = RouterHttp.CLIENT.newCall(new Request.Builder().url(eventUrl)
+                .method("UNSUBSCRIBE", null).header("SID", oldSid).build()).execute()) {
+            LOG.debug("GENA: unsubscribed ({})", r.code());
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("GENA: unsubscribe failed: {}", e.getMessage());
+        }
     }
 
     /** True while a subscription is in place. */
@@ -360,14 +379,7 @@ public final class EventSubscription implements AutoCloseable {
         closed = true;
         String current = sid;
         sid = null;
-        if (current != null) {
-            try (okhttp3.Response r = RouterHttp.CLIENT.newCall(new Request.Builder().url(eventUrl)
-                    .method("UNSUBSCRIBE", null).header("SID", current).build()).execute()) {
-                LOG.debug("GENA: unsubscribed ({})", r.code());
-            } catch (IOException e) {
-                LOG.debug("GENA: unsubscribe failed: {}", e.getMessage());
-            }
-        }
+        if (current != null) unsubscribe(current);
         server.stop(0);
         timer.shutdownNow();
     }

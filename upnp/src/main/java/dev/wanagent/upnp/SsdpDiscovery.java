@@ -70,23 +70,22 @@ public final class SsdpDiscovery {
         try (MulticastSocket socket = new MulticastSocket(new InetSocketAddress(localAddress, 0))) {
             socket.setNetworkInterface(nic);
             socket.setTimeToLive(2);
-            for (String st : SEARCH_TARGETS) {
-                byte[] msg = ("M-SEARCH * HTTP/1.1\r\n"
-                        + "HOST: 239.255.255.250:1900\r\n"
-                        + "MAN: \"ssdp:discover\"\r\n"
-                        + "MX: 1\r\n"
-                        + "ST: " + st + "\r\n"
-                        + "USER-AGENT: Linux/1 UPnP/1.1 wan-agent/1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-                socket.send(new DatagramPacket(msg, msg.length, SSDP));
-            }
+            sendSearches(socket);
             long start = System.nanoTime();
+            long searchAgainAt = start + SEARCH_AGAIN.toNanos();
             boolean heardFromTarget = false;
             byte[] buf = new byte[2048];
             while (true) {
                 long stopAt = start + (heardFromTarget ? Math.min(wait.toNanos(), MIN_WAIT.toNanos()) : wait.toNanos());
-                long left = (stopAt - System.nanoTime()) / 1_000_000;
-                if (left <= 0) break;
-                socket.setSoTimeout((int) left);
+                long now = System.nanoTime();
+                if (!heardFromTarget && now - searchAgainAt >= 0) {
+                    // a router that was still starting (or rebooting) missed the first search: ask again
+                    sendSearches(socket);
+                    searchAgainAt = now + SEARCH_AGAIN.toNanos();
+                }
+                long left = (Math.min(stopAt, heardFromTarget ? stopAt : searchAgainAt) - now) / 1_000_000;
+                if (stopAt - now <= 0) break;
+                socket.setSoTimeout((int) Math.max(1, left));
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
                 try {
                     socket.receive(p);
@@ -101,6 +100,21 @@ public final class SsdpDiscovery {
             }
         }
         return found;
+    }
+
+    /** While the gateway has not answered, the search is sent again this often within the wait. */
+    static final Duration SEARCH_AGAIN = Duration.ofMillis(500);
+
+    private static void sendSearches(MulticastSocket socket) throws IOException {
+        for (String st : SEARCH_TARGETS) {
+            byte[] msg = ("M-SEARCH * HTTP/1.1\r\n"
+                    + "HOST: 239.255.255.250:1900\r\n"
+                    + "MAN: \"ssdp:discover\"\r\n"
+                    + "MX: 1\r\n"
+                    + "ST: " + st + "\r\n"
+                    + "USER-AGENT: Linux/1 UPnP/1.1 wan-agent/1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            socket.send(new DatagramPacket(msg, msg.length, SSDP));
+        }
     }
 
     /** Checks one SSDP answer; a refusal is logged and gives empty. */
