@@ -1,5 +1,6 @@
 package dev.wanagent.agent;
 
+import dev.wanagent.config.IpLiteral;
 import dev.wanagent.upnp.InternetGateway;
 import dev.wanagent.upnp.PortMapping;
 import dev.wanagent.upnp.PortMappingRequest;
@@ -16,7 +17,6 @@ record MappingEdit(boolean add, int externalPort, int internalPort, String proto
                    long leaseSeconds) {
     private static final Pattern SPEC = Pattern.compile("(\\d{1,5})(?::(\\d{1,5}))?(?:/(tcp|udp))?",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     /** Parses the options; empty when neither --add nor --delete was given. Bad values throw with a message. */
     static Optional<MappingEdit> from(String add, String delete, String client, String lease) {
@@ -34,7 +34,7 @@ record MappingEdit(boolean add, int externalPort, int internalPort, String proto
         int ext = port(m.group(1));
         int internal = m.group(2) == null ? ext : port(m.group(2));
         String protocol = m.group(3) == null ? "TCP" : m.group(3).toUpperCase(Locale.ROOT);
-        if (client != null && !IPV4.matcher(client).matches()) {
+        if (client != null && IpLiteral.ipv4(client).isEmpty()) {
             throw new IllegalArgumentException("--client '" + client + "' is not an IPv4 address");
         }
         long leaseSeconds = 3600;

@@ -1,5 +1,6 @@
 package dev.wanagent.agent;
 
+import dev.wanagent.config.IpLiteral;
 import dev.wanagent.config.Secret;
 import dev.wanagent.config.SnmpConfig;
 import dev.wanagent.snmp.SnmpException;
@@ -58,7 +59,8 @@ final class SnmpWanSource implements WanSource, AutoCloseable {
             return t;
         });
         try {
-            InetAddress router = InetAddress.getByName(config.host()); // validated: an IP literal
+            InetAddress router = IpLiteral.parse(config.host()).orElseThrow(() -> new IOException(
+                    "router.snmp.host '" + config.host() + "' is not an IP address"));
             traps = SnmpTrapListener.start(DefaultGateway.localAddressTowards(router), config.trapPort().get(), router,
                     config.community().map(Secret::reveal).orElse(""), kind -> {
                         trigger.accept("snmp trap " + kind + " from " + config.host());

@@ -1,5 +1,6 @@
 package dev.wanagent.agent;
 
+import dev.wanagent.config.IpLiteral;
 import dev.wanagent.config.UpnpConfig;
 import dev.wanagent.upnp.DefaultGateway;
 import dev.wanagent.upnp.EventSubscription;

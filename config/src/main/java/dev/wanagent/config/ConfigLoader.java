@@ -2,11 +2,10 @@ package dev.wanagent.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.net.InetAddress;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +41,6 @@ public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern HOSTNAME = Pattern.compile(
             "(?=.{1,253}$)(\\*\\.)?([A-Za-z0-9_]([A-Za-z0-9-_]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z][A-Za-z0-9-]{0,62}");
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
     private final Function<String, String> environment;
 
@@ -160,7 +158,7 @@ public final class ConfigLoader {
         int colon = text.lastIndexOf(':');
         String host = colon < 0 ? "127.0.0.1" : text.substring(0, colon);
         String port = colon < 0 ? text : text.substring(colon + 1);
-        Optional<InetAddress> address = ipv4(host);
+        Optional<Inet4Address> address = IpLiteral.ipv4(host);
         int p;
         try {
             p = Integer.parseInt(port);
@@ -247,7 +245,7 @@ public final class ConfigLoader {
         }
         if (enabled) {
             if (host.isBlank()) s.problem("host", "is required when SNMP is enabled (the router's LAN address)");
-            else if (ipv4(host).isEmpty() && !host.matches("[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*")) {
+            else if (IpLiteral.parse(host).isEmpty()) {
                 s.problem("host", s.show("host", host) + " is not an IP address (the router's LAN address; names are"
                         + " not looked up)");
             }
@@ -292,7 +290,7 @@ public final class ConfigLoader {
         }
         Optional<String> client = m.string("internalClient").filter(c -> !c.equalsIgnoreCase("auto"));
         client.ifPresent(c -> {
-            if (ipv4(c).isEmpty()) {
+            if (IpLiteral.ipv4(c).isEmpty()) {
                 m.problem("internalClient", m.show("internalClient", c) + " is not an IPv4 address or 'auto'");
             }
         });
@@ -374,7 +372,7 @@ public final class ConfigLoader {
                 .orElse(ProviderCommon.DEFAULT_FORCE_REFRESH);
         boolean verifyDns = p.bool("verifyDns", false);
         Optional<String> verifyServer = p.string("verifyDnsServer");
-        verifyServer.filter(v -> ipv4(v).isEmpty() && !v.contains(":")).ifPresent(v ->
+        verifyServer.filter(v -> IpLiteral.parse(v).isEmpty()).ifPresent(v ->
                 p.problem("verifyDnsServer", p.show("verifyDnsServer", v) + " is not an IP address"));
         return new ProviderCommon(hostnames, ipv6, forceRefresh, verifyDns, verifyServer);
     }
@@ -413,7 +411,7 @@ public final class ConfigLoader {
                 p.problem("server", p.show("server", serverText) + " has no valid port (HOST[:PORT])");
             }
         }
-        if (!host.isEmpty() && ipv4(host).isEmpty() && !HOSTNAME.matcher(host).matches()) {
+        if (!host.isEmpty() && IpLiteral.ipv4(host).isEmpty() && !HOSTNAME.matcher(host).matches()) {
             p.problem("server", p.show("server", serverText) + " is not HOST[:PORT]");
         }
         String zone = zoneName(p, "zone");
@@ -617,28 +615,11 @@ public final class ConfigLoader {
         return ms + "ms";
     }
 
-    /** Parses a dotted-quad IPv4 literal without any name lookup. */
-    static Optional<InetAddress> ipv4(String text) {
-        Matcher m = IPV4.matcher(text);
-        if (!m.matches()) return Optional.empty();
-        byte[] b = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            int octet = Integer.parseInt(m.group(i + 1));
-            if (octet > 255) return Optional.empty();
-            b[i] = (byte) octet;
-        }
-        try {
-            return Optional.of(InetAddress.getByAddress(b));
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
-    }
-
     /** localhost, a loopback address or an RFC 1918 address: plain http stays inside the home. */
     static boolean isLocalNetworkHost(String host) {
         if (host == null) return false;
         if (host.equalsIgnoreCase("localhost")) return true;
         if (host.equals("[::1]") || host.equals("::1")) return true;
-        return ipv4(host).map(a -> a.isLoopbackAddress() || a.isSiteLocalAddress()).orElse(false);
+        return IpLiteral.ipv4(host).map(a -> a.isLoopbackAddress() || a.isSiteLocalAddress()).orElse(false);
     }
 }

@@ -2,18 +2,17 @@ package dev.wanagent.ddns;
 
 import dev.wanagent.config.ProviderConfig;
 import dev.wanagent.config.Dyndns2ProviderConfig;
+import dev.wanagent.config.IpLiteral;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import org.xbill.DNS.Address;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.net.InetAddress;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -133,20 +132,12 @@ public final class Dyndns2Provider implements DnsProvider {
         Matcher candidates = ADDRESS_CHARS.matcher(rest);
         boolean other = false;
         for (int n = 0; n < 16 && candidates.find(); n++) {
-            InetAddress a = candidates.group().chars().anyMatch(Character::isDigit) ? literal(candidates.group()) : null;
-            if (a == null) continue;
-            if (Arrays.equals(a.getAddress(), sent.getAddress())) return false;
+            Optional<InetAddress> a = candidates.group().chars().anyMatch(Character::isDigit)
+                    ? IpLiteral.parse(candidates.group()) : Optional.empty();
+            if (a.isEmpty()) continue;
+            if (Arrays.equals(a.get().getAddress(), sent.getAddress())) return false;
             other = true;
         }
         return other;
-    }
-
-    private static InetAddress literal(String token) {
-        if (token.isEmpty() || token.length() > 45) return null;
-        try {
-            return Address.getByAddress(token);
-        } catch (UnknownHostException | RuntimeException e) {
-            return null;
-        }
     }
 }

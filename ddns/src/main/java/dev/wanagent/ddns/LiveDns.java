@@ -1,5 +1,6 @@
 package dev.wanagent.ddns;
 
+import dev.wanagent.config.IpLiteral;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.Lookup;
@@ -11,6 +12,7 @@ import org.xbill.DNS.Type;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
@@ -32,7 +34,15 @@ public final class LiveDns {
         } catch (TextParseException e) {
             throw new IOException("not a DNS name: " + hostname);
         }
-        Resolver resolver = server.isPresent() ? new SimpleResolver(server.get()) : Lookup.getDefaultResolver();
+        Resolver resolver;
+        if (server.isPresent()) {
+            // SimpleResolver(String) would look a name up: the server is taken as an IP literal only
+            InetAddress address = IpLiteral.parse(server.get())
+                    .orElseThrow(() -> new IOException("not an IP address: " + server.get()));
+            resolver = new SimpleResolver(new InetSocketAddress(address, SimpleResolver.DEFAULT_PORT));
+        } else {
+            resolver = Lookup.getDefaultResolver();
+        }
         resolver.setTimeout(Duration.ofSeconds(3));
         lookup.setResolver(resolver);
         lookup.setCache(null);

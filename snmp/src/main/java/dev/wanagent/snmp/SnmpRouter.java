@@ -1,5 +1,6 @@
 package dev.wanagent.snmp;
 
+import dev.wanagent.config.IpLiteral;
 import org.snmp4j.CommunityTarget;
 import org.snmp4j.MessageDispatcherImpl;
 import org.snmp4j.PDU;
@@ -74,7 +75,8 @@ public final class SnmpRouter implements AutoCloseable {
 
     public SnmpRouter(SnmpTarget target) throws IOException {
         this.target = target;
-        InetAddress host = literal(target.host());
+        InetAddress host = IpLiteral.parse(target.host()).orElseThrow(() -> new SnmpException(
+                "router.snmp.host must be the router's IP address, not '" + target.host() + "'"));
         Address address = new UdpAddress(host, target.port());
         MessageDispatcherImpl dispatcher = new MessageDispatcherImpl();
         dispatcher.addMessageProcessingModel(new MPv2c());
@@ -107,17 +109,6 @@ public final class SnmpRouter implements AutoCloseable {
         snmpTarget.setRetries(target.retries());
         this.snmp = new Snmp(dispatcher, transport);
         transport.listen();
-    }
-
-    private static InetAddress literal(String host) throws SnmpException {
-        if (!host.matches("[0-9.]+") && !host.contains(":")) {
-            throw new SnmpException("router.snmp.host must be the router's IP address, not '" + host + "'");
-        }
-        try {
-            return InetAddress.getByName(host);
-        } catch (UnknownHostException e) {
-            throw new SnmpException("router.snmp.host '" + host + "' is not an IP address");
-        }
     }
 
     private static String noReply(SnmpTarget target) {

@@ -1,5 +1,6 @@
 package dev.wanagent.upnp;
 
+import dev.wanagent.config.IpLiteral;
 import okhttp3.HttpUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,7 +113,7 @@ public final class InternetGateway {
 
     /** Uses the IGD whose description is at {@code location}, without SSDP. */
     public static InternetGateway at(HttpUrl location) throws IOException {
-        InetAddress router = literalAddress(location.host()).orElseThrow(() -> new UpnpException(
+        InetAddress router = IpLiteral.parse(location.host()).orElseThrow(() -> new UpnpException(
                 "router.upnp.location must name the router by IP address, not '" + location.host() + "'"));
         return connect(GatewayDescription.fetch(location), DefaultGateway.localAddressTowards(router), Optional.empty());
     }
@@ -137,7 +138,7 @@ public final class InternetGateway {
 
     /** The router's address (host of the description URL). */
     public InetAddress routerAddress() {
-        return literalAddress(description.location().host()).orElseThrow();
+        return IpLiteral.parse(description.location().host()).orElseThrow();
     }
 
     /** The router's address (host of the description URL), as text. */
@@ -160,7 +161,7 @@ public final class InternetGateway {
             throw new UpnpException("GetExternalIPAddress: the router's reply has no NewExternalIPAddress");
         }
         String value = answer.isBlank() ? "0.0.0.0" : answer;
-        return literalAddress(value).orElseThrow(() -> new UpnpException(
+        return answeredAddress(value).orElseThrow(() -> new UpnpException(
                 "GetExternalIPAddress: the router answered '" + RouterText.printable(value, 80)
                         + "', which is not an IP address"));
     }
@@ -278,21 +279,12 @@ public final class InternetGateway {
         }
     }
 
-    /** An IPv4/IPv6 literal, parsed without any DNS lookup. */
-    static Optional<InetAddress> literalAddress(String s) {
-        String t = s.trim();
-        if (t.startsWith("[") && t.endsWith("]")) t = t.substring(1, t.length() - 1);
-        boolean v4 = t.matches("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-        // InetAddress.getByName treats text as a literal only when it starts with a hex digit or ':'; anything else
-        // (".:", ".1:2") goes to the system resolver
-        boolean v6 = t.contains(":") && t.matches("[0-9A-Fa-f:.]+")
-                && (Character.digit(t.charAt(0), 16) >= 0 || t.charAt(0) == ':');
-        if (!v4 && !v6) return Optional.empty();
-        try {
-            return Optional.of(InetAddress.getByName(t)); // a literal: no lookup happens
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+    /**
+     * The address in GetExternalIPAddress's answer: an IP literal, IPv6 also in [brackets], with surrounding
+     * whitespace ignored ({@link IpLiteral}: never a DNS lookup).
+     */
+    static Optional<InetAddress> answeredAddress(String answer) {
+        return IpLiteral.parseHost(answer.trim());
     }
 
 }

@@ -69,21 +69,21 @@ class SoapAndRoutesTest {
 
     @Test
     void literalAddressesNeverResolveNames() {
-        assertEquals("11.22.33.44", InternetGateway.literalAddress("11.22.33.44").orElseThrow().getHostAddress());
-        assertTrue(InternetGateway.literalAddress("0.0.0.0").isPresent());
-        assertTrue(InternetGateway.literalAddress("999.1.1.1").isEmpty());
-        assertTrue(InternetGateway.literalAddress("router.local").isEmpty());
-        assertTrue(InternetGateway.literalAddress("").isEmpty());
+        assertEquals("11.22.33.44", InternetGateway.answeredAddress("11.22.33.44").orElseThrow().getHostAddress());
+        assertTrue(InternetGateway.answeredAddress("0.0.0.0").isPresent());
+        assertTrue(InternetGateway.answeredAddress("999.1.1.1").isEmpty());
+        assertTrue(InternetGateway.answeredAddress("router.local").isEmpty());
+        assertTrue(InternetGateway.answeredAddress("").isEmpty());
     }
 
     @Test
     void textThatIsNoLiteralNeverReachesTheResolver() {
         // InetAddress.getByName(".:") asks the system resolver ("Name or service not known")
         for (String s : List.of(".:", ".1:2", "..:", ".::1", "g::1")) {
-            assertTrue(InternetGateway.literalAddress(s).isEmpty(), s);
+            assertTrue(InternetGateway.answeredAddress(s).isEmpty(), s);
         }
-        assertEquals("0:0:0:0:0:0:0:1", InternetGateway.literalAddress("::1").orElseThrow().getHostAddress());
-        assertEquals("fe80:0:0:0:0:0:0:1", InternetGateway.literalAddress("[fe80::1]").orElseThrow().getHostAddress());
+        assertEquals("0:0:0:0:0:0:0:1", InternetGateway.answeredAddress("::1").orElseThrow().getHostAddress());
+        assertEquals("fe80:0:0:0:0:0:0:1", InternetGateway.answeredAddress("[fe80::1]").orElseThrow().getHostAddress());
     }
 
     @Test
