@@ -17,6 +17,9 @@ final class Agent implements AutoCloseable {
     final AgentConfig config;
     final Optional<UpnpRouter> upnp;
     final Optional<SnmpWanSource> snmp;
+    final Optional<PcpRouter> pcp;
+    /** The mappings kept through PCP/NAT-PMP (UPnP disabled, PCP enabled). */
+    final Optional<PcpMappings> pcpMappings;
     final List<WanSource> sources;
     final MappingReconciler reconciler;
     final UpdateDispatcher dispatcher;
@@ -35,12 +38,19 @@ final class Agent implements AutoCloseable {
                 : Optional.empty();
         this.snmp = config.router().snmp().enabled() ? Optional.of(new SnmpWanSource(config.router().snmp()))
                 : Optional.empty();
+        this.pcp = config.router().pcp().enabled() ? Optional.of(new PcpRouter(config.router().pcp()))
+                : Optional.empty();
         List<WanSource> s = new ArrayList<>();
         for (String name : config.router().sourceOrder()) {
-            (name.equals("upnp") ? upnp.<WanSource>map(u -> u) : snmp.<WanSource>map(n -> n)).ifPresent(s::add);
+            (switch (name) {
+                case "upnp" -> upnp.<WanSource>map(u -> u);
+                case "snmp" -> snmp.<WanSource>map(n -> n);
+                default -> pcp.<WanSource>map(p -> p);
+            }).ifPresent(s::add);
         }
         this.sources = List.copyOf(s);
-        this.reconciler = new MappingReconciler(config.mappings(), upnp.orElse(null), clock);
+        this.pcpMappings = upnp.isEmpty() ? pcp.map(p -> new PcpMappings(config.mappings(), p, clock)) : Optional.empty();
+        this.reconciler = new MappingReconciler(config.mappings(), upnp.orElse(null), pcpMappings.orElse(null), clock);
         this.http = ProviderHttp.newClient();
         List<DnsProvider> providers = config.providers().stream().map(p -> DnsProviders.create(p, http)).toList();
         SecureRandom random = new SecureRandom();
@@ -58,6 +68,7 @@ final class Agent implements AutoCloseable {
     public void close() {
         upnp.ifPresent(UpnpRouter::close);
         snmp.ifPresent(SnmpWanSource::close);
+        pcp.ifPresent(PcpRouter::close);
         dispatcher.close();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();

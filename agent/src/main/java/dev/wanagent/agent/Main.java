@@ -58,7 +58,7 @@ public final class Main {
         Options o = new Options();
         o.addOption(Option.builder("c").longOpt("config").hasArg().argName("FILE")
                 .desc("config file (YAML, or JSON when it ends in .json)").get());
-        o.addOption(Option.builder().longOpt("source").hasArg().argName("upnp|snmp")
+        o.addOption(Option.builder().longOpt("source").hasArg().argName("upnp|snmp|pcp|openwrt")
                 .desc("wan-ip: read from this source only").get());
         o.addOption(Option.builder().longOpt("add").hasArg().argName("EXT[:INT][/tcp|udp]")
                 .desc("mappings: add one mapping for this host (or --client), e.g. 8080:80/tcp").get());
@@ -126,8 +126,8 @@ public final class Main {
             usage(err);
             return USAGE;
         }
-        if (source.isPresent() && !List.of("upnp", "snmp").contains(source.get())) {
-            err.println("wan-agent: --source must be upnp or snmp, not '" + source.get() + "'");
+        if (source.isPresent() && !List.of("upnp", "snmp", "pcp", "openwrt").contains(source.get())) {
+            err.println("wan-agent: --source must be upnp, snmp, pcp or openwrt, not '" + source.get() + "'");
             usage(err);
             return USAGE;
         }
@@ -208,6 +208,7 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(hook);
         agent.upnp.ifPresent(u -> u.enableEvents(agent.monitor::trigger));
         agent.snmp.ifPresent(s -> s.enableTraps(agent.monitor::trigger));
+        agent.pcp.ifPresent(p -> p.enableAnnouncements(agent.monitor::trigger));
         StatusServer status = null;
         if (agent.config.statusListen().isPresent()) {
             try {
@@ -266,6 +267,7 @@ public final class Main {
     }
 
     private int mappings(Agent agent) {
+        if (agent.pcpMappings.isPresent()) return PcpMappingsCommand.list(agent, out, err);
         if (agent.upnp.isEmpty()) {
             err.println("wan-agent: the port-mapping table is read over UPnP, and router.upnp.enabled is false");
             return FAILED;
@@ -315,6 +317,7 @@ public final class Main {
         }
         if (!c.router().upnp().enabled()) out.println("upnp: disabled");
         if (!c.router().snmp().enabled()) out.println("snmp: disabled");
+        if (!c.router().pcp().enabled()) out.println("pcp: disabled");
         for (var p : c.providers()) {
             out.println("provider: " + p.label() + " for " + String.join(", ", p.hostnames()));
         }

@@ -54,14 +54,23 @@ final class MappingReconciler {
     private final Map<String, MappingState> states = new HashMap<>();
     private final Map<String, String> lastProblem = new HashMap<>();
 
+    /** Keeps the mappings through PCP/NAT-PMP instead, when UPnP is disabled (null: none). */
+    private final PcpMappings pcp;
+
     MappingReconciler(List<MappingConfig> mappings, UpnpRouter router, Clock clock) {
+        this(mappings, router, null, clock);
+    }
+
+    MappingReconciler(List<MappingConfig> mappings, UpnpRouter router, PcpMappings pcp, Clock clock) {
         this.mappings = mappings;
         this.router = router;
+        this.pcp = router == null ? pcp : null;
         this.clock = clock;
     }
 
     /** The earliest time after {@code now} that a mapping needs a pass by itself: a renewal or a retry. */
     synchronized Optional<Instant> nextDue(Instant now) {
+        if (pcp != null) return pcp.nextDue(now);
         return states.values().stream().map(MappingState::due).flatMap(Optional::stream)
                 .filter(t -> t.isAfter(now)).min(Instant::compareTo);
     }
@@ -71,8 +80,9 @@ final class MappingReconciler {
     }
 
     synchronized List<MappingStatus> reconcile() {
+        if (pcp != null) return pcp.reconcile();
         List<MappingStatus> out = new ArrayList<>();
-        if (mappings.isEmpty()) return out;
+        if (mappings.isEmpty() || router == null) return out;
         InternetGateway gateway;
         try {
             gateway = router.gateway();
@@ -166,6 +176,11 @@ final class MappingReconciler {
 
     /** Deletes the mappings this agent keeps (removeMappingsOnExit); only those still pointing at this host. */
     synchronized void removeAll() {
+        if (pcp != null) {
+            pcp.removeAll();
+            return;
+        }
+        if (router == null) return;
         try {
             InternetGateway gateway = router.gateway();
             for (MappingConfig m : mappings) {

@@ -49,7 +49,7 @@ class MainTest {
         assertEquals(2, run("once"));
         assertTrue(err().contains("once needs -c FILE"));
         assertEquals(2, run("wan-ip", "-c", "x.yaml", "--source", "carrier-pigeon"));
-        assertTrue(err().contains("--source must be upnp or snmp"));
+        assertTrue(err().contains("--source must be upnp, snmp"), err());
         assertEquals(2, run("once", "-c", "x.yaml", "--source", "upnp"));
         assertEquals(2, run("once", "-c", "x.yaml", "--bogus"));
         assertTrue(err().contains("Unrecognized option: --bogus"), err());

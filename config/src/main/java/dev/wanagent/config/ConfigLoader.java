@@ -94,7 +94,8 @@ public final class ConfigLoader {
 
     private AgentConfig readAgent(ConfigNode top) {
         RouterConfig router = top.object("router").map(this::readRouter)
-                .orElse(new RouterConfig(UpnpConfig.defaults(), SnmpConfig.disabled(), List.of("upnp")));
+                .orElse(new RouterConfig(UpnpConfig.defaults(), SnmpConfig.disabled(), PcpConfig.disabled(),
+                        List.of("upnp")));
         Duration poll = top.string("pollInterval")
                 .map(s -> duration(top, "pollInterval", s, Duration.ofSeconds(1), MAX_POLL_INTERVAL))
                 .orElse(AgentConfig.DEFAULT_POLL_INTERVAL);
@@ -111,11 +112,13 @@ public final class ConfigLoader {
         boolean removeOnExit = top.bool("removeMappingsOnExit", false);
         Status status = top.object("status").map(this::readStatus).orElse(Status.NONE);
         top.rejectUnknownKeys();
-        if (!mappings.isEmpty() && !router.upnp().enabled()) {
-            top.problem("mappings", "port mappings are made over UPnP, but router.upnp.enabled is false");
+        if (!mappings.isEmpty() && !router.upnp().enabled() && !router.pcp().enabled()) {
+            top.problem("mappings", "port mappings are made over UPnP or PCP/NAT-PMP, but router.upnp.enabled and"
+                    + " router.pcp.enabled are false");
         }
-        if (!router.upnp().enabled() && !router.snmp().enabled()) {
-            top.problem("router", "no WAN address source is enabled (set router.upnp.enabled or router.snmp.enabled)");
+        if (!router.upnp().enabled() && !router.snmp().enabled() && !router.pcp().enabled()) {
+            top.problem("router", "no WAN address source is enabled (set router.upnp.enabled, router.snmp.enabled or"
+                    + " router.pcp.enabled)");
         }
         return new AgentConfig(router, poll, mappings, providers, stateDir, removeOnExit, status.listen(),
                 status.token());
@@ -175,12 +178,41 @@ public final class ConfigLoader {
     private RouterConfig readRouter(ConfigNode r) {
         UpnpConfig upnp = r.object("upnp").map(this::readUpnp).orElse(UpnpConfig.defaults());
         SnmpConfig snmp = r.object("snmp").map(this::readSnmp).orElse(SnmpConfig.disabled());
+        PcpConfig pcp = r.object("pcp").map(this::readPcp).orElse(PcpConfig.disabled());
         r.rejectUnknownKeys();
         // enabled sources in the order the config lists them; UPnP (enabled by default) first when not listed
-        List<String> order = new ArrayList<>(r.keys().stream().filter(k -> k.equals("upnp") || k.equals("snmp")).toList());
+        List<String> order = new ArrayList<>(r.keys().stream()
+                .filter(k -> k.equals("upnp") || k.equals("snmp") || k.equals("pcp")).toList());
         if (!order.contains("upnp")) order.add(0, "upnp");
-        order.removeIf(k -> k.equals("upnp") ? !upnp.enabled() : !snmp.enabled());
-        return new RouterConfig(upnp, snmp, order);
+        order.removeIf(k -> switch (k) {
+            case "upnp" -> !upnp.enabled();
+            case "snmp" -> !snmp.enabled();
+            default -> !pcp.enabled();
+        });
+        return new RouterConfig(upnp, snmp, pcp, order);
+    }
+
+    /** {@code router.pcp: {enabled, protocol: auto | pcp | natpmp, gateway: IPv4}}. */
+    private PcpConfig readPcp(ConfigNode p) {
+        boolean enabled = p.bool("enabled", false);
+        PcpConfig.Protocol protocol = p.string("protocol").map(v -> switch (v.toLowerCase(Locale.ROOT)) {
+            case "auto" -> PcpConfig.Protocol.AUTO;
+            case "pcp" -> PcpConfig.Protocol.PCP;
+            case "natpmp", "nat-pmp" -> PcpConfig.Protocol.NATPMP;
+            default -> {
+                p.problem("protocol", p.show("protocol", v) + " is not auto, pcp or natpmp");
+                yield PcpConfig.Protocol.AUTO;
+            }
+        }).orElse(PcpConfig.Protocol.AUTO);
+        Optional<java.net.InetAddress> gateway = p.string("gateway").flatMap(g -> {
+            Optional<java.net.InetAddress> a = PcpConfig.ipv4(g.trim());
+            if (a.isEmpty()) {
+                p.problem("gateway", p.show("gateway", g) + " is not an IPv4 address (the router's LAN address)");
+            }
+            return a;
+        });
+        p.rejectUnknownKeys();
+        return new PcpConfig(enabled, protocol, gateway);
     }
 
     private UpnpConfig readUpnp(ConfigNode u) {

@@ -225,9 +225,11 @@ class ConfigLoaderTest {
         assertEquals("test.yaml: not valid YAML at line 2, column 13: the key pollInterval is given twice",
                 problems("pollInterval: 1m\npollInterval: 2m\n").getMessage());
         assertTrue(problems("- a\n- b\n").getMessage().contains("the top level must be a mapping"));
-        assertEquals("router: no WAN address source is enabled (set router.upnp.enabled or router.snmp.enabled)",
+        assertEquals("router: no WAN address source is enabled (set router.upnp.enabled, router.snmp.enabled or"
+                        + " router.pcp.enabled)",
                 problems("router: {upnp: {enabled: false}}").problems().get(0));
-        assertEquals("mappings: port mappings are made over UPnP, but router.upnp.enabled is false",
+        assertEquals("mappings: port mappings are made over UPnP or PCP/NAT-PMP, but router.upnp.enabled and"
+                        + " router.pcp.enabled are false",
                 problems("router: {upnp: {enabled: false}, snmp: {enabled: true, host: 10.0.0.1, community: c}}\n"
                         + "mappings: [{name: a, externalPort: 80}]").problems().get(0));
     }
