@@ -165,7 +165,13 @@ final class ConfigNode {
             JsonNode e = v.get(i);
             String element = key + "[" + i + "]";
             if (e.isTextual()) {
-                interpolate(element, e.asText()).ifPresent(out::add);
+                Optional<String> value = interpolate(element, e.asText());
+                if (value.isPresent()) {
+                    // after a skipped entry, key[n] of the result is another entry's: it carries that entry's
+                    // ${...} references, so a value from the environment is never shown under a written one's key
+                    references.put(key + "[" + out.size() + "]", references.getOrDefault(element, List.of()));
+                    out.add(value.get());
+                }
             } else {
                 problem(element, "expected text, got " + describe(element, e));
             }
