@@ -233,7 +233,8 @@ class EventSubscriptionTest {
                 retriesAskedFor.add(failures);
                 return Duration.ofMillis(20);
             });
-            for (int i = 0; i < 500 && !subscription.active(); i++) Thread.sleep(10);
+            // the listener hears of it just after the SID is in place: wait for both
+            for (int i = 0; i < 500 && (!subscription.active() || told.isEmpty()); i++) Thread.sleep(10);
             assertTrue(subscription.active());
             assertEquals(List.of(1), retriesAskedFor);
             assertEquals(List.of("resubscribed"), told);
