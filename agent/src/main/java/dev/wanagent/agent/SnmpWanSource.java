@@ -22,13 +22,18 @@ import java.util.function.Consumer;
 
 /**
  * The WAN address over SNMP. Each read opens a session and looks the WAN interface up again (PPPoE ifIndex moves).
- * With {@code trapPort}, the router's linkUp/linkDown traps trigger a read at once ({@code run} only).
+ * With {@code trapPort}, the router's linkUp/linkDown traps (v2c with the community, or v3 from the configured user)
+ * trigger a read at once and a few follow-ups ({@code run} only).
  */
 final class SnmpWanSource implements WanSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SnmpWanSource.class);
     private final SnmpConfig config;
-    /** Re-reads after a trap: routers refresh their SNMP tables with a delay (net-snmp caches ipAddressTable ~30 s). */
-    static final int[] FOLLOW_UP_SECONDS = {2, 5, 10, 15, 20, 25, 30, 35, 45, 60};
+    /**
+     * Re-reads after a trap. IPv4 comes from ipAddrTable, which net-snmp serves live, so the read at the trap already
+     * has it; 1, 3 and 10 s catch an address that arrives a little after linkUp (PPPoE). IPv6 comes from
+     * ipAddressTable, which net-snmp caches for up to ~30 s: 20 and 35 s catch it.
+     */
+    static final int[] FOLLOW_UP_SECONDS = {1, 3, 10, 20, 35};
     private SnmpTrapListener traps;
     private ScheduledExecutorService followUps;
 
@@ -62,11 +67,11 @@ final class SnmpWanSource implements WanSource, AutoCloseable {
             InetAddress router = IpLiteral.parse(config.host()).orElseThrow(() -> new IOException(
                     "router.snmp.host '" + config.host() + "' is not an IP address"));
             traps = SnmpTrapListener.start(DefaultGateway.localAddressTowards(router), config.trapPort().get(), router,
-                    config.community().map(Secret::reveal).orElse(""), kind -> {
+                    target(), kind -> {
                         trigger.accept("snmp trap " + kind + " from " + config.host());
                         for (int s : FOLLOW_UP_SECONDS) {
                             followUps.schedule(() -> trigger.accept("snmp trap " + kind + ": read again after " + s
-                                    + " s (router tables lag)"), s, TimeUnit.SECONDS);
+                                    + " s (router tables may lag)"), s, TimeUnit.SECONDS);
                         }
                     });
         } catch (IOException e) {

@@ -1,6 +1,8 @@
 package dev.wanagent.snmp;
 
 import dev.wanagent.config.IpLiteral;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.snmp4j.CommunityTarget;
 import org.snmp4j.MessageDispatcherImpl;
 import org.snmp4j.PDU;
@@ -42,14 +44,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Reads the router's WAN address over SNMP (SNMP4J): finds the WAN interface (by name, or as the interface of the
- * default route) and returns its IPv4 address. Uses the IP-MIB tables net-snmp and most routers have, with the
- * older RFC 1213 tables as fallback.
+ * default route) and returns its addresses. The route comes from the IP-MIB table with the older RFC 1213 table as
+ * fallback; IPv4 from the RFC 1213 ipAddrTable (live in net-snmp) with ipAddressTable as fallback, IPv6 from
+ * ipAddressTable.
  */
 public final class SnmpRouter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SnmpRouter.class);
+    /** One per JVM: each read opens a new SnmpRouter, and a lag is told once, not at every read. */
+    private static final LagNotices LAG = new LagNotices(LOG::info);
     static final OID IF_NAME = new OID("1.3.6.1.2.1.31.1.1.1.1");
     static final OID IF_DESCR = new OID("1.3.6.1.2.1.2.2.1.2");
     static final OID INET_CIDR_ROUTE_IF_INDEX = new OID("1.3.6.1.2.1.4.24.7.1.7");
@@ -191,17 +200,31 @@ public final class SnmpRouter implements AutoCloseable {
     }
 
     /**
-     * Addresses of {@code ifIndex}: from ipAddressTable (unicast, preferred; IPv6 without link-local and ULA), else
-     * IPv4 from ipAddrTable (routers without ipAddressTable, such as OpenWrt's net-snmp build).
+     * Addresses of {@code ifIndex}. IPv4 from ipAddrTable, which net-snmp serves live, when it has a row for the
+     * interface; else from ipAddressTable (routers without ipAddrTable). IPv6 from ipAddressTable (unicast,
+     * preferred; without link-local and ULA). When both tables hold IPv4 for the interface and disagree, the router's
+     * ipAddressTable lags (net-snmp caches it for up to ~30 s): that is logged once per pair, and ipAddrTable wins.
      */
     public WanAddresses addresses(int ifIndex) throws IOException {
         return addresses(ifIndex, this::walk);
     }
 
     static WanAddresses addresses(int ifIndex, Walk walk) throws IOException {
+        return addresses(ifIndex, walk, LAG);
+    }
+
+    static WanAddresses addresses(int ifIndex, Walk walk, LagNotices lag) throws IOException {
+        List<InetAddress> live = new ArrayList<>();
+        int base = IP_ADDR_IF_INDEX.size();
+        for (Map.Entry<OID, Variable> e : walk.walk(IP_ADDR_IF_INDEX).entrySet()) {
+            int[] idx = e.getKey().getValue();
+            if (idx.length == base + 4 && integer(e.getKey(), e.getValue()) == ifIndex) {
+                live.add(address(idx, base, 4));
+            }
+        }
         List<InetAddress> v4 = new ArrayList<>();
         List<InetAddress> v6 = new ArrayList<>();
-        int base = IP_ADDRESS_IF_INDEX.size();
+        base = IP_ADDRESS_IF_INDEX.size();
         Map<OID, Variable> ifIndexes = walk.walk(IP_ADDRESS_IF_INDEX);
         if (!ifIndexes.isEmpty()) {
             Map<OID, Variable> types = walk.walk(IP_ADDRESS_TYPE);
@@ -222,16 +245,42 @@ public final class SnmpRouter implements AutoCloseable {
                 }
             }
         }
-        if (v4.isEmpty()) {
-            base = IP_ADDR_IF_INDEX.size();
-            for (Map.Entry<OID, Variable> e : walk.walk(IP_ADDR_IF_INDEX).entrySet()) {
-                int[] idx = e.getKey().getValue();
-                if (idx.length == base + 4 && integer(e.getKey(), e.getValue()) == ifIndex) {
-                    v4.add(address(idx, base, 4));
-                }
+        if (live.isEmpty()) return new WanAddresses(ifIndex, v4, v6);
+        if (!v4.isEmpty() && !Set.copyOf(v4).equals(Set.copyOf(live))) lag.disagree(ifIndex, live, v4);
+        return new WanAddresses(ifIndex, live, v6);
+    }
+
+    /**
+     * Says once per distinct (ipAddrTable, ipAddressTable) pair that the two tables disagree; remembers the last
+     * {@value #MAX_PAIRS} pairs, so a long-running agent neither floods the log nor grows.
+     */
+    static final class LagNotices {
+        static final int MAX_PAIRS = 64;
+        private final Consumer<String> log;
+        private final Map<String, Boolean> told = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > MAX_PAIRS;
             }
+        };
+
+        LagNotices(Consumer<String> log) {
+            this.log = log;
         }
-        return new WanAddresses(ifIndex, v4, v6);
+
+        void disagree(int ifIndex, List<InetAddress> live, List<InetAddress> cached) {
+            String liveText = shown(live);
+            String cachedText = shown(cached);
+            synchronized (told) {
+                if (told.put(ifIndex + " " + liveText + " " + cachedText, Boolean.TRUE) != null) return;
+            }
+            log.accept("SNMP: the router's ipAddressTable lags: it says " + cachedText + " for ifIndex " + ifIndex
+                    + " while the live ipAddrTable says " + liveText + "; using ipAddrTable");
+        }
+
+        private static String shown(List<InetAddress> addresses) {
+            return addresses.stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", "));
+        }
     }
 
     /**

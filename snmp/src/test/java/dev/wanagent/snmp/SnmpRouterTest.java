@@ -10,6 +10,7 @@ import org.snmp4j.smi.VariableBinding;
 import org.snmp4j.util.RetrievalEvent;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,5 +98,105 @@ class SnmpRouterTest {
         SnmpException e = assertThrows(SnmpException.class, () -> SnmpRouter.checkReport(report, TARGET));
         assertEquals("the router sent an SNMP report " + "4294967295.".repeat(11).substring(0, 120) + "…",
                 e.getMessage());
+    }
+
+    private static Map<OID, Variable> ipAddrTable(Object... rows) {
+        Map<OID, Variable> m = new LinkedHashMap<>();
+        for (int i = 0; i < rows.length; i += 2) {
+            int[] a = (int[]) rows[i];
+            m.put(row(SnmpRouter.IP_ADDR_IF_INDEX, a), new Integer32((Integer) rows[i + 1]));
+        }
+        return m;
+    }
+
+    /** ipAddressTable's ifIndex column: rows of (type.len.octets, ifIndex). */
+    private static Map<OID, Variable> ipAddressTable(Object... rows) {
+        Map<OID, Variable> m = new LinkedHashMap<>();
+        for (int i = 0; i < rows.length; i += 2) {
+            m.put(row(SnmpRouter.IP_ADDRESS_IF_INDEX, (int[]) rows[i]), new Integer32((Integer) rows[i + 1]));
+        }
+        return m;
+    }
+
+    private static final int[] WAN_OLD = {1, 4, 11, 22, 33, 44};
+    private static final int[] WAN_V6 = {2, 16, 0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x44};
+
+    @Test
+    void ipv4ComesFromTheLiveIpAddrTableAndIpv6FromIpAddressTable() throws Exception {
+        List<String> notices = new ArrayList<>();
+        SnmpRouter.LagNotices lag = new SnmpRouter.LagNotices(notices::add);
+        // right after a WAN change: ipAddrTable is live, net-snmp's ipAddressTable still has the old address
+        Map<OID, Map<OID, Variable>> t = Map.of(
+                SnmpRouter.IP_ADDR_IF_INDEX, ipAddrTable(new int[] {11, 22, 33, 45}, 3, new int[] {192, 168, 77, 1}, 2),
+                SnmpRouter.IP_ADDRESS_IF_INDEX, ipAddressTable(WAN_OLD, 3, WAN_V6, 3, new int[] {1, 4, 192, 168, 77, 1}, 2));
+        WanAddresses a = SnmpRouter.addresses(3, tables(t), lag);
+        assertEquals(List.of(InetAddress.getByName("11.22.33.45")), a.ipv4());
+        assertEquals(List.of(InetAddress.getByName("2001:db8::44")), a.ipv6());
+        assertEquals(List.of("SNMP: the router's ipAddressTable lags: it says 11.22.33.44 for ifIndex 3 while the live"
+                + " ipAddrTable says 11.22.33.45; using ipAddrTable"), notices);
+        // said once per pair, not at every read
+        SnmpRouter.addresses(3, tables(t), lag);
+        assertEquals(1, notices.size());
+        // the tables agree again: nothing to say
+        Map<OID, Map<OID, Variable>> agree = Map.of(
+                SnmpRouter.IP_ADDR_IF_INDEX, ipAddrTable(new int[] {11, 22, 33, 45}, 3),
+                SnmpRouter.IP_ADDRESS_IF_INDEX, ipAddressTable(new int[] {1, 4, 11, 22, 33, 45}, 3));
+        assertEquals(List.of(InetAddress.getByName("11.22.33.45")), SnmpRouter.addresses(3, tables(agree), lag).ipv4());
+        assertEquals(1, notices.size());
+        // another pair (the next change) is said again
+        Map<OID, Map<OID, Variable>> next = Map.of(
+                SnmpRouter.IP_ADDR_IF_INDEX, ipAddrTable(new int[] {11, 22, 33, 46}, 3),
+                SnmpRouter.IP_ADDRESS_IF_INDEX, ipAddressTable(new int[] {1, 4, 11, 22, 33, 45}, 3));
+        assertEquals(List.of(InetAddress.getByName("11.22.33.46")), SnmpRouter.addresses(3, tables(next), lag).ipv4());
+        assertEquals(2, notices.size());
+    }
+
+    @Test
+    void ipAddressTableGivesIpv4WhenIpAddrTableHasNothingForTheInterface() throws Exception {
+        List<String> notices = new ArrayList<>();
+        SnmpRouter.LagNotices lag = new SnmpRouter.LagNotices(notices::add);
+        Map<OID, Variable> newer = ipAddressTable(WAN_OLD, 3, WAN_V6, 3);
+        // no ipAddrTable at all
+        WanAddresses a = SnmpRouter.addresses(3, tables(Map.of(SnmpRouter.IP_ADDRESS_IF_INDEX, newer)), lag);
+        assertEquals(List.of(InetAddress.getByName("11.22.33.44")), a.ipv4());
+        assertEquals(List.of(InetAddress.getByName("2001:db8::44")), a.ipv6());
+        // an ipAddrTable without a row for ifIndex 3
+        a = SnmpRouter.addresses(3, tables(Map.of(SnmpRouter.IP_ADDRESS_IF_INDEX, newer,
+                SnmpRouter.IP_ADDR_IF_INDEX, ipAddrTable(new int[] {192, 168, 77, 1}, 2))), lag);
+        assertEquals(List.of(InetAddress.getByName("11.22.33.44")), a.ipv4());
+        assertEquals(List.of(), notices);
+        // and the other way round: no ipAddressTable (OpenWrt), so no IPv6
+        a = SnmpRouter.addresses(3, tables(Map.of(SnmpRouter.IP_ADDR_IF_INDEX,
+                ipAddrTable(new int[] {11, 22, 33, 47}, 3))), lag);
+        assertEquals(List.of(InetAddress.getByName("11.22.33.47")), a.ipv4());
+        assertEquals(List.of(), a.ipv6());
+        // neither has IPv4 for the interface
+        a = SnmpRouter.addresses(3, tables(Map.of(SnmpRouter.IP_ADDRESS_IF_INDEX, ipAddressTable(WAN_V6, 3))), lag);
+        assertEquals(List.of(), a.ipv4());
+        assertEquals(List.of(), notices);
+    }
+
+    @Test
+    void aLagNoticeNamesAllAddressesAndForgetsOldPairs() {
+        List<String> notices = new ArrayList<>();
+        SnmpRouter.LagNotices lag = new SnmpRouter.LagNotices(notices::add);
+        for (int i = 0; i <= SnmpRouter.LagNotices.MAX_PAIRS; i++) {
+            lag.disagree(2, List.of(address(10, 0, 0, i)), List.of(address(10, 0, 1, i), address(10, 0, 2, i)));
+        }
+        assertEquals(SnmpRouter.LagNotices.MAX_PAIRS + 1, notices.size());
+        assertEquals("SNMP: the router's ipAddressTable lags: it says 10.0.1.0, 10.0.2.0 for ifIndex 2 while the live"
+                + " ipAddrTable says 10.0.0.0; using ipAddrTable", notices.get(0));
+        lag.disagree(2, List.of(address(10, 0, 0, 0)), List.of(address(10, 0, 1, 0), address(10, 0, 2, 0)));
+        assertEquals(SnmpRouter.LagNotices.MAX_PAIRS + 2, notices.size(), "the eldest pair was forgotten");
+    }
+
+    private static InetAddress address(int... octets) {
+        byte[] b = new byte[octets.length];
+        for (int i = 0; i < b.length; i++) b[i] = (byte) octets[i];
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
     }
 }
