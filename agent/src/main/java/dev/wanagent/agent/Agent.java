@@ -18,6 +18,7 @@ final class Agent implements AutoCloseable {
     final Optional<UpnpRouter> upnp;
     final Optional<SnmpWanSource> snmp;
     final Optional<PcpRouter> pcp;
+    final Optional<OpenWrtWanSource> openwrt;
     /** The mappings kept through PCP/NAT-PMP (UPnP disabled, PCP enabled). */
     final Optional<PcpMappings> pcpMappings;
     final List<WanSource> sources;
@@ -40,11 +41,14 @@ final class Agent implements AutoCloseable {
                 : Optional.empty();
         this.pcp = config.router().pcp().enabled() ? Optional.of(new PcpRouter(config.router().pcp()))
                 : Optional.empty();
+        this.openwrt = config.router().openwrt().enabled()
+                ? Optional.of(new OpenWrtWanSource(config.router().openwrt())) : Optional.empty();
         List<WanSource> s = new ArrayList<>();
         for (String name : config.router().sourceOrder()) {
             (switch (name) {
                 case "upnp" -> upnp.<WanSource>map(u -> u);
                 case "snmp" -> snmp.<WanSource>map(n -> n);
+                case "openwrt" -> openwrt.<WanSource>map(o -> o);
                 default -> pcp.<WanSource>map(p -> p);
             }).ifPresent(s::add);
         }

@@ -318,6 +318,7 @@ public final class Main {
         if (!c.router().upnp().enabled()) out.println("upnp: disabled");
         if (!c.router().snmp().enabled()) out.println("snmp: disabled");
         if (!c.router().pcp().enabled()) out.println("pcp: disabled");
+        if (!c.router().openwrt().enabled()) out.println("openwrt: disabled");
         for (var p : c.providers()) {
             out.println("provider: " + p.label() + " for " + String.join(", ", p.hostnames()));
         }

@@ -116,9 +116,10 @@ public final class ConfigLoader {
             top.problem("mappings", "port mappings are made over UPnP or PCP/NAT-PMP, but router.upnp.enabled and"
                     + " router.pcp.enabled are false");
         }
-        if (!router.upnp().enabled() && !router.snmp().enabled() && !router.pcp().enabled()) {
-            top.problem("router", "no WAN address source is enabled (set router.upnp.enabled, router.snmp.enabled or"
-                    + " router.pcp.enabled)");
+        if (!router.upnp().enabled() && !router.snmp().enabled() && !router.pcp().enabled()
+                && !router.openwrt().enabled()) {
+            top.problem("router", "no WAN address source is enabled (set router.upnp.enabled, router.snmp.enabled,"
+                    + " router.pcp.enabled or router.openwrt.enabled)");
         }
         return new AgentConfig(router, poll, mappings, providers, stateDir, removeOnExit, status.listen(),
                 status.token());
@@ -179,17 +180,20 @@ public final class ConfigLoader {
         UpnpConfig upnp = r.object("upnp").map(this::readUpnp).orElse(UpnpConfig.defaults());
         SnmpConfig snmp = r.object("snmp").map(this::readSnmp).orElse(SnmpConfig.disabled());
         PcpConfig pcp = r.object("pcp").map(this::readPcp).orElse(PcpConfig.disabled());
+        OpenWrtConfig openwrt = r.object("openwrt").map(OpenWrtConfigReader::read).orElse(OpenWrtConfig.disabled());
         r.rejectUnknownKeys();
         // enabled sources in the order the config lists them; UPnP (enabled by default) first when not listed
         List<String> order = new ArrayList<>(r.keys().stream()
-                .filter(k -> k.equals("upnp") || k.equals("snmp") || k.equals("pcp")).toList());
+                .filter(k -> k.equals("upnp") || k.equals("snmp") || k.equals("pcp") || k.equals("openwrt"))
+                .toList());
         if (!order.contains("upnp")) order.add(0, "upnp");
         order.removeIf(k -> switch (k) {
             case "upnp" -> !upnp.enabled();
             case "snmp" -> !snmp.enabled();
+            case "openwrt" -> !openwrt.enabled();
             default -> !pcp.enabled();
         });
-        return new RouterConfig(upnp, snmp, pcp, order);
+        return new RouterConfig(upnp, snmp, pcp, openwrt, order);
     }
 
     /** {@code router.pcp: {enabled, protocol: auto | pcp | natpmp, gateway: IPv4}}. */

@@ -74,6 +74,8 @@ class ConfigLoaderPropertiesTest {
                 timeout: 1500ms
                 retries: 1
                 trapPort: 1162
+              openwrt: {enabled: true, url: "http://192.168.1.1/ubus", username: wan-agent, password: "${NOIP_PASSWORD}",
+                        interface: wan, interface6: wan6, allowPlainHttp: false}
             pollInterval: 5m
             mappings:
               - {name: web, externalPort: 8080, internalPort: 80, protocol: TCP, internalClient: auto, leaseSeconds: 3600}
@@ -119,7 +121,7 @@ class ConfigLoaderPropertiesTest {
             "ipv6", "forceRefresh", "verifyDns", "verifyDnsServer", "allowPlainHttp", "apiToken", "zone", "create",
             "proxied", "ttl", "token", "tsigKeyName", "tsigAlgorithm", "tsigSecret", "accessKeyId", "accessKeySecret",
             "secretId", "secretKey", "domain", "url", "method", "headers", "body", "successPattern", "stateDir",
-            "removeMappingsOnExit", "status", "listen");
+            "removeMappingsOnExit", "status", "listen", "openwrt", "interface6");
 
     /** {@code key.path: message} (paths as ConfigNode writes them: plain or quoted keys, [n] indexes). */
     private static final Pattern KEY_PATH_LINE = Pattern.compile(

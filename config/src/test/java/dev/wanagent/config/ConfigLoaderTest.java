@@ -225,8 +225,8 @@ class ConfigLoaderTest {
         assertEquals("test.yaml: not valid YAML at line 2, column 13: the key pollInterval is given twice",
                 problems("pollInterval: 1m\npollInterval: 2m\n").getMessage());
         assertTrue(problems("- a\n- b\n").getMessage().contains("the top level must be a mapping"));
-        assertEquals("router: no WAN address source is enabled (set router.upnp.enabled, router.snmp.enabled or"
-                        + " router.pcp.enabled)",
+        assertEquals("router: no WAN address source is enabled (set router.upnp.enabled, router.snmp.enabled,"
+                        + " router.pcp.enabled or router.openwrt.enabled)",
                 problems("router: {upnp: {enabled: false}}").problems().get(0));
         assertEquals("mappings: port mappings are made over UPnP or PCP/NAT-PMP, but router.upnp.enabled and"
                         + " router.pcp.enabled are false",
