@@ -276,8 +276,8 @@ public final class ConfigLoader {
         int retries = s.integer("retries", 0, 10, "a retry count (0-10)").orElse(SnmpConfig.DEFAULT_RETRIES);
         Optional<Integer> trapPort = s.integer("trapPort", 1, 65535, "a port (1-65535)");
         s.rejectUnknownKeys();
-        if (trapPort.isPresent() && community.isEmpty()) {
-            s.problem("trapPort", "traps are checked against router.snmp.community: set it (v2c traps)");
+        if (trapPort.isPresent() && version == SnmpConfig.Version.V2C && community.isEmpty()) {
+            s.problem("trapPort", "v2c traps are checked against router.snmp.community: set it");
         }
         if (enabled) {
             if (host.isBlank()) s.problem("host", "is required when SNMP is enabled (the router's LAN address)");

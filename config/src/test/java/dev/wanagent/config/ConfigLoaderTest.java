@@ -251,9 +251,12 @@ class ConfigLoaderTest {
         assertTrue(problems("router: {snmp: {enabled: true, host: router.lan, community: c}}").problems()
                 .contains("router.snmp.host: \"router.lan\" is not an IP address (the router's LAN address; names are not"
                         + " looked up)"));
-        assertTrue(problems("router: {snmp: {enabled: true, host: 10.0.0.1, version: v3, user: u, authProtocol: SHA,"
-                + " authPassphrase: 12345678, trapPort: 162}}").problems()
-                .contains("router.snmp.trapPort: traps are checked against router.snmp.community: set it (v2c traps)"));
+        assertTrue(problems("router: {snmp: {enabled: true, host: 10.0.0.1, trapPort: 162}}").problems()
+                .contains("router.snmp.trapPort: v2c traps are checked against router.snmp.community: set it"));
+        // v3 traps are checked against the v3 user: no community needed (retries: 99 is the only problem here)
+        assertEquals(List.of("router.snmp.retries: 99 is not a retry count (0-10)"), problems("router: {snmp: {enabled:"
+                + " true, host: 10.0.0.1, version: v3, user: u, authProtocol: SHA, authPassphrase: \"12345678\","
+                + " trapPort: 162, retries: 99}}").problems());
     }
 
     /** The README's config example and each provider example load as documented. */
