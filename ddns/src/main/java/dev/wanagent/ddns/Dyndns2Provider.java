@@ -32,6 +32,12 @@ public final class Dyndns2Provider implements DnsProvider {
     /** An {@code abuse} answer holds the host at least this long (ddns-updater does the same). */
     static final Duration ABUSE_HOLD = Duration.ofHours(1);
     private static final Pattern ADDRESS_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
+    /**
+     * Where an answer line ends: any Unicode line break (\n, \r\n, \r, vertical tab, form feed, NEL U+0085, U+2028,
+     * U+2029). {@link String#lines} knows only the first three: a NEL between two answers left them one line, whose
+     * first code answered for every host and whose addresses (the second answer's included) were checked together.
+     */
+    private static final Pattern LINE_BREAK = Pattern.compile("\\R");
     private final Dyndns2ProviderConfig config;
     private final OkHttpClient http;
 
@@ -83,8 +89,8 @@ public final class Dyndns2Provider implements DnsProvider {
      */
     static Map<String, UpdateOutcome> classifyAnswer(List<String> hostnames, InetAddress sent, String body,
                                                      String... secrets) {
-        List<String> lines = body.lines().map(String::trim).filter(l -> !l.isEmpty()).limit(hostnames.size() + 1L)
-                .toList();
+        List<String> lines = LINE_BREAK.splitAsStream(body).map(String::trim).filter(l -> !l.isEmpty())
+                .limit(hostnames.size() + 1L).toList();
         if (lines.isEmpty()) return UpdateOutcome.retry("empty answer").forAll(hostnames);
         Map<String, UpdateOutcome> out = new LinkedHashMap<>();
         UpdateOutcome forAll = lines.size() == 1 ? classifyLine(lines.get(0), sent, secrets) : null;

@@ -11,6 +11,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TSIGRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
@@ -60,7 +61,7 @@ public final class Rfc2136Provider implements DnsProvider {
             Message response = resolver.send(update);
             int rcode = response.getRcode();
             String shown = Rcode.string(rcode);
-            if (rcode == Rcode.NOERROR && !response.isVerified()) {
+            if (rcode == Rcode.NOERROR && !signedWithTheKey(response)) {
                 // a success must come signed with our key: anything else could be forged
                 outcome = UpdateOutcome.retry("the server's NOERROR answer is not signed with the key");
             } else if (rcode == Rcode.NOERROR) {
@@ -88,5 +89,16 @@ public final class Rfc2136Provider implements DnsProvider {
             outcome = HttpAnswers.failure(e, config.server() + ":" + config.port(), config.tsigSecret().reveal().trim());
         }
         return outcome.forAll(hostnames);
+    }
+
+    /**
+     * Whether dnsjava verified the answer's TSIG and its Original ID is the answer's ID. RFC 8945 (4.3.2) computes
+     * the MAC over the header with the Original ID put in place of the ID; dnsjava 3.6 computes it over the header
+     * as received and never reads the Original ID, so an answer whose Original ID was changed on the way still
+     * passes its check. The primary answers us directly: the two IDs are the same in every answer it signed.
+     */
+    static boolean signedWithTheKey(Message response) {
+        TSIGRecord tsig = response.getTSIG();
+        return response.isVerified() && tsig != null && tsig.getOriginalID() == response.getHeader().getID();
     }
 }

@@ -159,6 +159,17 @@ class Dyndns2ProviderTest {
     }
 
     @Test
+    void everyUnicodeLineBreakEndsAnAnswerLine() throws Exception {
+        // NEL, U+2028, U+2029, VT and FF end a line as \n does: the first host's "good 1.2.3.4" is not the second's
+        for (String lineBreak : List.of("\n", "\r\n", "\r", "\u0085", "\u2028", "\u2029", "\u000B", "\f")) {
+            Map<String, UpdateOutcome> out = Dyndns2Provider.classifyAnswer(List.of("a.example.net", "b.example.net"),
+                    ip, "good 1.2.3.4" + lineBreak + "nochg 11.22.33.44");
+            assertEquals(UpdateOutcome.Kind.RETRY, out.get("a.example.net").kind(), out.toString());
+            assertEquals(UpdateOutcome.success("nochg 11.22.33.44"), out.get("b.example.net"));
+        }
+    }
+
+    @Test
     void anAnswerOkHttpItselfCannotReadIsARetryNotACrash() {
         // OkHttp parses a 503's Retry-After as an int to decide on its own retry, and throws NumberFormatException
         server.enqueue(new MockResponse.Builder().code(503).setHeader("Retry-After", "99999999999999999999").build());
