@@ -4,7 +4,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The whole agent configuration, validated.
@@ -25,10 +28,49 @@ public record AgentConfig(
         Optional<Secret> statusToken) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMinutes(5);
-    public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/wan-agent");
+    private static final String UNIX_STATE_DIR = "/var/lib/wan-agent";
+    private static final String WINDOWS_PROGRAM_DATA = "C:\\ProgramData";
+    /** An absolute path on a drive, without the characters Windows refuses in names; at most 200 characters. */
+    private static final Pattern WINDOWS_DRIVE_PATH = Pattern.compile("[A-Za-z]:[\\\\/][^<>:\"|?*\\x00-\\x1f]{0,197}");
+
+    /**
+     * Where {@code state.json} goes when the config names no {@code stateDir}: {@code %ProgramData%\wan-agent} on
+     * Windows (C:\ProgramData when that variable is unset or not an absolute drive path),
+     * {@code /Library/Application Support/wan-agent} on macOS, {@code /var/lib/wan-agent} elsewhere.
+     */
+    public static final Path DEFAULT_STATE_DIR = defaultStateDirPath(System.getProperty("os.name", ""), System.getenv());
 
     public AgentConfig {
         mappings = List.copyOf(mappings);
         providers = List.copyOf(providers);
+    }
+
+    /**
+     * The default state directory for an OS ({@code os.name}) and environment, as text (so tests can ask for any
+     * OS on any OS).
+     */
+    static String defaultStateDir(String osName, Map<String, String> env) {
+        String os = osName == null ? "" : osName.toLowerCase(Locale.ROOT);
+        if (os.startsWith("windows")) {
+            String programData = env.get("ProgramData");
+            if (programData == null || !WINDOWS_DRIVE_PATH.matcher(programData).matches()) {
+                programData = WINDOWS_PROGRAM_DATA;
+            }
+            while (programData.length() > 3 && (programData.endsWith("\\") || programData.endsWith("/"))) {
+                programData = programData.substring(0, programData.length() - 1);
+            }
+            return programData + (programData.endsWith("\\") || programData.endsWith("/") ? "" : "\\") + "wan-agent";
+        }
+        if (os.startsWith("mac") || os.startsWith("darwin")) return "/Library/Application Support/wan-agent";
+        return UNIX_STATE_DIR;
+    }
+
+    private static Path defaultStateDirPath(String osName, Map<String, String> env) {
+        String dir = defaultStateDir(osName, env);
+        try {
+            return Path.of(dir);
+        } catch (RuntimeException e) { // InvalidPathException: never fail class loading over a default
+            return Path.of(dir.startsWith("/") ? UNIX_STATE_DIR : WINDOWS_PROGRAM_DATA + "\\wan-agent");
+        }
     }
 }

@@ -84,9 +84,10 @@ public final class InternetGateway {
      * with a log line.
      */
     public static InternetGateway discover(Duration wait, Optional<String> networkInterface) throws IOException {
-        InetAddress gateway = DefaultGateway.ipv4(networkInterface).orElseThrow(() -> new UpnpException(
+        DefaultGateway.Found found = DefaultGateway.find(networkInterface);
+        InetAddress gateway = found.gateway().orElseThrow(() -> new UpnpException(
                 "no IPv4 default gateway in the routing table" + networkInterface.map(n -> " for " + n).orElse("")
-                        + ": cannot tell which device is the router"
+                        + " (" + found.explanation() + "): cannot tell which device is the router"
                         + " (set router.upnp.location to the router's rootDesc URL)"));
         InetAddress local = DefaultGateway.localAddressTowards(gateway);
         List<SsdpDiscovery.Response> answers = SsdpDiscovery.search(local, wait, Optional.of(gateway));
