@@ -213,7 +213,8 @@ public final class Main {
         if (agent.config.statusListen().isPresent()) {
             try {
                 status = new StatusServer(agent.config.statusListen().get(),
-                        agent.config.statusToken().map(Secret::reveal), agent.dispatcher::state, agent.monitor::last);
+                        agent.config.statusToken().map(Secret::reveal), agent.dispatcher::state, agent.monitor::last,
+                        agent.config.pollInterval(), Clock.systemUTC(), agent.monitor::trigger);
             } catch (IOException e) {
                 err.println("wan-agent: cannot serve status on " + agent.config.statusListen().get() + ": " + e.getMessage());
                 return FAILED;

@@ -6,22 +6,38 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.wanagent.ddns.PublicAddress;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * GET /status: what the running agent knows, as JSON — the WAN address and its source, every mapping's and every
- * DNS record's state, when the last pass ran. Read-only, no secrets.
+ * The status listener:
+ * <ul>
+ *   <li>GET /status: what the running agent knows, as JSON — the WAN address and its source, every mapping's and
+ *       every DNS record's state, when the last pass ran. Read-only, no secrets.</li>
+ *   <li>GET /healthz: 200 {@code ok} when the last pass read a public WAN address at most two poll intervals ago and
+ *       no mapping and no DNS record of it failed; otherwise 503 with the first reason, one printable line
+ *       ({@link #health}).</li>
+ *   <li>POST /trigger: asks the agent for a pass now; 202 always, but at most one request a second reaches the
+ *       agent ({@link #TRIGGER_SPACING}), so a client cannot make it hammer the router.</li>
+ * </ul>
+ * Other paths: 404; other methods: 405.
  *
  * <p>Served by a small pool (a slow client holds one thread, not the page), with the JDK server's request and
  * response time limits ({@link #limitRequestTimes()}), and behind a bearer token when {@code status.token} is set
@@ -36,6 +52,16 @@ final class StatusServer implements AutoCloseable {
     private final HttpServer server;
     private final ThreadPoolExecutor pool;
     private final Optional<byte[]> token;
+    /** The longest reason /healthz gives, in characters (code points). */
+    static final int MAX_REASON = 300;
+    /** Triggers closer together than this are answered but not passed on: the first one's pass covers them. */
+    static final Duration TRIGGER_SPACING = Duration.ofSeconds(1);
+    private final Supplier<StateStore.State> state;
+    private final Supplier<Snapshot> last;
+    private final Duration pollInterval;
+    private final Clock clock;
+    private final Consumer<String> trigger;
+    private Instant lastTrigger; // guarded by this
 
     /** The last pass and when it ran. */
     record Snapshot(WanMonitor.PassResult pass, Instant at) {
@@ -51,10 +77,20 @@ final class StatusServer implements AutoCloseable {
         System.setProperty("sun.net.httpserver.maxReqHeaders", "64");
     }
 
+    /**
+     * @param pollInterval the agent's: /healthz wants a pass with a WAN address within two of them
+     * @param trigger      asks the agent for a pass ({@link WanMonitor#trigger(String)}), with why
+     */
     StatusServer(InetSocketAddress listen, Optional<String> bearerToken, Supplier<StateStore.State> state,
-                 Supplier<Snapshot> last) throws IOException {
+                 Supplier<Snapshot> last, Duration pollInterval, Clock clock, Consumer<String> trigger)
+            throws IOException {
         limitRequestTimes();
         this.token = bearerToken.map(t -> t.getBytes(StandardCharsets.UTF_8));
+        this.state = state;
+        this.last = last;
+        this.pollInterval = pollInterval;
+        this.clock = clock;
+        this.trigger = trigger;
         server = HttpServer.create(listen, 16);
         AtomicInteger n = new AtomicInteger();
         pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32), r -> {
@@ -64,7 +100,7 @@ final class StatusServer implements AutoCloseable {
         }, new ThreadPoolExecutor.DiscardPolicy());
         pool.allowCoreThreadTimeOut(true); // no threads while nobody asks
         server.setExecutor(pool);
-        server.createContext("/status", ex -> respond(ex, state.get(), last.get()));
+        server.createContext("/", this::respond); // every path, so that only the exact ones below are served
         server.start();
     }
 
@@ -72,23 +108,118 @@ final class StatusServer implements AutoCloseable {
         return server.getAddress();
     }
 
-    private void respond(HttpExchange ex, StateStore.State state, Snapshot last) throws IOException {
+    private void respond(HttpExchange ex) throws IOException {
         try (ex) {
             if (!authorized(ex.getRequestHeaders().getFirst("Authorization"))) {
                 ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"wan-agent\"");
                 ex.sendResponseHeaders(401, -1);
                 return;
             }
-            if (!"GET".equals(ex.getRequestMethod())) {
+            String path = ex.getRequestURI().getRawPath(); // null for an opaque URI ("GET x:y HTTP/1.1")
+            String method = path == null ? null : switch (path) {
+                case "/status", "/healthz" -> "GET";
+                case "/trigger" -> "POST";
+                default -> null;
+            };
+            if (method == null) {
+                ex.sendResponseHeaders(404, -1);
+                return;
+            }
+            if (!method.equals(ex.getRequestMethod())) {
+                ex.getResponseHeaders().set("Allow", method);
                 ex.sendResponseHeaders(405, -1);
                 return;
             }
-            byte[] body = JSON.writeValueAsBytes(document(state, last));
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.getResponseHeaders().set("Cache-Control", "no-store");
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
+            switch (path) {
+                case "/status" -> send(ex, 200, "application/json",
+                        JSON.writeValueAsBytes(document(state.get(), last.get())));
+                case "/healthz" -> {
+                    Optional<String> problem = health(last.get(), clock.instant(), pollInterval);
+                    send(ex, problem.isEmpty() ? 200 : 503, "text/plain; charset=utf-8",
+                            (problem.orElse("ok") + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+                default -> {
+                    if (acceptTrigger(clock.instant())) {
+                        trigger.accept("POST /trigger from " + ex.getRemoteAddress().getAddress().getHostAddress());
+                    }
+                    send(ex, 202, "text/plain; charset=utf-8", "pass requested\n".getBytes(StandardCharsets.UTF_8));
+                }
+            }
         }
+    }
+
+    private static void send(HttpExchange ex, int code, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.sendResponseHeaders(code, body.length);
+        ex.getResponseBody().write(body);
+    }
+
+    /**
+     * At most one trigger per {@link #TRIGGER_SPACING} is passed on. A clock that went back (the system time was
+     * set) lets the next one through rather than blocking triggers until it catches up.
+     */
+    private synchronized boolean acceptTrigger(Instant now) {
+        if (lastTrigger != null && !now.isBefore(lastTrigger) && now.isBefore(lastTrigger.plus(TRIGGER_SPACING))) {
+            return false;
+        }
+        lastTrigger = now;
+        return true;
+    }
+
+    /**
+     * Why the agent is not healthy, from the last pass; empty when it is. The first of: no pass yet ({@code
+     * starting}); no WAN address read within two poll intervals; a WAN address that is not public (CGNAT, another
+     * NAT: nothing can be published, and the mappings are not reachable from the internet); a failed mapping; a DNS
+     * record not confirmed (backing off, stopped, not published). One printable line of at most
+     * {@link #MAX_REASON} characters; more problems are counted, not listed.
+     */
+    static Optional<String> health(Snapshot last, Instant now, Duration pollInterval) {
+        if (last == null) return Optional.of("starting");
+        List<String> problems = new ArrayList<>();
+        WanMonitor.PassResult pass = last.pass();
+        if (pass.wanAddress().isEmpty()) {
+            problems.add("no WAN address in the last pass (" + last.at() + ")"
+                    + (pass.sourceProblems().isEmpty() ? "" : ": " + String.join("; ", pass.sourceProblems())));
+        } else if (now.isAfter(last.at().plus(pollInterval.multipliedBy(2)))) {
+            problems.add("no WAN address read since " + last.at() + " (poll every " + pollInterval.toSeconds() + " s)");
+        } else {
+            InetAddress v4 = pass.wanAddress().get().ipv4();
+            PublicAddress.whyNotPublic(v4).ifPresent(why -> problems.add("WAN address "
+                    + v4.getHostAddress() + " (" + pass.source() + ") is not public: " + why));
+        }
+        if (problems.isEmpty()) { // a stale pass's mappings and records say nothing about now
+            for (MappingReconciler.MappingStatus m : pass.mappings()) {
+                if (!m.ok()) problems.add("mapping " + m.name() + ": " + m.detail());
+            }
+            for (UpdateDispatcher.RecordResult r : pass.records()) {
+                if (!r.ok()) {
+                    problems.add("dns " + r.hostname() + " " + r.type() + " via " + r.provider() + ": " + r.detail());
+                }
+            }
+        }
+        if (problems.isEmpty()) return Optional.empty();
+        String more = problems.size() == 1 ? "" : " (and " + (problems.size() - 1) + " more)";
+        return Optional.of(printable(problems.get(0), MAX_REASON - more.length()) + more);
+    }
+
+    /** {@code text} with every control, format or separator character as '?', cut to {@code max} code points. */
+    static String printable(String text, int max) {
+        StringBuilder b = new StringBuilder();
+        int[] cps = (text == null ? "null" : text).codePoints().toArray();
+        for (int i = 0; i < cps.length; i++) {
+            if (i == max - 1 && cps.length > max) {
+                b.append('…');
+                break;
+            }
+            int c = cps[i];
+            int type = Character.getType(c);
+            boolean bad = type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE
+                    || type == Character.PRIVATE_USE || type == Character.UNASSIGNED;
+            b.appendCodePoint(bad ? '?' : c);
+        }
+        return b.toString();
     }
 
     /** Without a configured token every request is authorized (the listener is then on loopback). */

@@ -13,12 +13,20 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StatusServerTest {
@@ -28,20 +36,77 @@ class StatusServerTest {
                     "11.22.33.44", Instant.parse("2026-11-25T10:00:01Z"), StateStore.Status.SUCCESS,
                     "good 11.22.33.44", "11.22.33.44", 0, null, "ab12"));
 
-    private static StatusServer server(Optional<String> token) throws Exception {
-        WanMonitor.PassResult pass = new WanMonitor.PassResult(
-                Optional.of(new WanAddress(InetAddress.getByName("11.22.33.44"),
-                        Optional.of(InetAddress.getByName("2a00:1111::44")))), "upnp", List.of(),
-                List.of(new MappingReconciler.MappingStatus("web", true, "TCP 8080 -> 192.168.77.100:80")), List.of());
-        StatusServer.Snapshot snapshot = new StatusServer.Snapshot(pass, Instant.parse("2026-11-25T10:00:02Z"));
+    private static final Instant PASS_AT = Instant.parse("2026-11-25T10:00:02Z");
+    private static final Duration POLL = Duration.ofMinutes(5);
+
+    private static WanMonitor.PassResult pass(String wan, List<MappingReconciler.MappingStatus> mappings,
+                                              List<UpdateDispatcher.RecordResult> records) throws Exception {
+        return new WanMonitor.PassResult(wan == null ? Optional.empty()
+                : Optional.of(new WanAddress(InetAddress.getByName(wan),
+                        Optional.of(InetAddress.getByName("2a00:1111::44")))), wan == null ? "" : "upnp",
+                wan == null ? List.of("upnp: no answer from 192.168.77.1:5000") : List.of(), mappings, records);
+    }
+
+    private static WanMonitor.PassResult healthyPass() throws Exception {
+        return pass("11.22.33.44",
+                List.of(new MappingReconciler.MappingStatus("web", true, "TCP 8080 -> 192.168.77.100:80")),
+                List.of(new UpdateDispatcher.RecordResult("dyndns2 me@dyn.example.net", "home.example.net", "A", true,
+                        "unchanged (good 11.22.33.44)")));
+    }
+
+    /** A clock the tests set; read by the server's threads. */
+    static final class SetClock extends Clock {
+        volatile Instant now;
+
+        SetClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private static StatusServer server(Optional<String> token, Supplier<StatusServer.Snapshot> last, Clock clock,
+                                       Consumer<String> trigger) throws Exception {
         return new StatusServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), token, () -> STATE,
-                () -> snapshot);
+                last, POLL, clock, trigger);
+    }
+
+    private static StatusServer server(Optional<String> token) throws Exception {
+        StatusServer.Snapshot snapshot = new StatusServer.Snapshot(healthyPass(), PASS_AT);
+        return server(token, () -> snapshot, new SetClock(PASS_AT.plusSeconds(1)), why -> { });
     }
 
     private static final OkHttpClient CLIENT = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(3)).build();
 
     private static String url(StatusServer s) {
-        return "http://127.0.0.1:" + s.address().getPort() + "/status";
+        return url(s, "/status");
+    }
+
+    private static String url(StatusServer s, String path) {
+        return "http://127.0.0.1:" + s.address().getPort() + path;
+    }
+
+    /** code, then the body. */
+    private static String[] call(StatusServer s, String method, String path, String auth) throws Exception {
+        Request.Builder b = new Request.Builder().url(url(s, path))
+                .method(method, !method.equals("GET") ? okhttp3.RequestBody.create(new byte[0], null) : null);
+        if (auth != null) b.header("Authorization", auth);
+        try (Response r = CLIENT.newCall(b.build()).execute()) {
+            return new String[] {Integer.toString(r.code()), r.body().string(), r.header("Content-Type")};
+        }
     }
 
     @Test
@@ -84,6 +149,145 @@ class StatusServerTest {
                     .header("Authorization", "Bearer " + token).build()).execute()) {
                 assertEquals(200, r.code());
             }
+        }
+    }
+
+    @Test
+    void healthzIsOkAfterARecentCleanPassAndSaysWhyNotOtherwise() throws Exception {
+        AtomicReference<StatusServer.Snapshot> last = new AtomicReference<>();
+        SetClock clock = new SetClock(PASS_AT.minusSeconds(1));
+        try (StatusServer server = server(Optional.empty(), last::get, clock, why -> { })) {
+            String[] r = call(server, "GET", "/healthz", null);
+            assertEquals("503", r[0]);
+            assertEquals("starting\n", r[1]);
+            assertEquals("text/plain; charset=utf-8", r[2]);
+
+            last.set(new StatusServer.Snapshot(healthyPass(), PASS_AT));
+            clock.now = PASS_AT.plusSeconds(1);
+            r = call(server, "GET", "/healthz", null);
+            assertEquals("200", r[0]);
+            assertEquals("ok\n", r[1]);
+
+            clock.now = PASS_AT.plus(POLL.multipliedBy(2)); // still within two poll intervals
+            assertEquals("200", call(server, "GET", "/healthz", null)[0]);
+            clock.now = PASS_AT.plus(POLL.multipliedBy(2)).plusSeconds(1);
+            r = call(server, "GET", "/healthz", null);
+            assertEquals("503", r[0]);
+            assertEquals("no WAN address read since 2026-11-25T10:00:02Z (poll every 300 s)\n", r[1]);
+
+            clock.now = PASS_AT.plusSeconds(1);
+            last.set(new StatusServer.Snapshot(pass(null, List.of(), List.of()), PASS_AT));
+            r = call(server, "GET", "/healthz", null);
+            assertEquals("503", r[0]);
+            assertEquals("no WAN address in the last pass (2026-11-25T10:00:02Z): upnp: no answer from"
+                    + " 192.168.77.1:5000\n", r[1]);
+
+            last.set(new StatusServer.Snapshot(pass("11.22.33.44",
+                    List.of(new MappingReconciler.MappingStatus("web", false,
+                            "the router refused: 718 ConflictInMappingEntry")),
+                    healthyPass().records()), PASS_AT));
+            r = call(server, "GET", "/healthz", null);
+            assertEquals("503", r[0]);
+            assertEquals("mapping web: the router refused: 718 ConflictInMappingEntry\n", r[1]);
+
+            last.set(new StatusServer.Snapshot(pass("11.22.33.44", healthyPass().mappings(), List.of(
+                    new UpdateDispatcher.RecordResult("dyndns2 me@dyn.example.net", "home.example.net", "A", false,
+                            "backing off until 2026-11-25T10:02:00Z after: 911"),
+                    new UpdateDispatcher.RecordResult("dyndns2 me@dyn.example.net", "home.example.net", "AAAA", false,
+                            "stopped: badauth (until the provider's config changes)"))), PASS_AT));
+            r = call(server, "GET", "/healthz", null);
+            assertEquals("503", r[0]);
+            assertEquals("dns home.example.net A via dyndns2 me@dyn.example.net: backing off until"
+                    + " 2026-11-25T10:02:00Z after: 911 (and 1 more)\n", r[1]);
+        }
+    }
+
+    @Test
+    void aWanAddressThatCannotBePublishedIsUnhealthy() throws Exception {
+        StatusServer.Snapshot cgnat = new StatusServer.Snapshot(pass("100.64.1.2", List.of(), List.of(
+                new UpdateDispatcher.RecordResult("dyndns2 me@dyn.example.net", "home.example.net", "A", false,
+                        "not published: 100.64.1.2 it is a carrier-grade NAT address"))), PASS_AT);
+        try (StatusServer server = server(Optional.empty(), () -> cgnat, new SetClock(PASS_AT), why -> { })) {
+            String[] r = call(server, "GET", "/healthz", null);
+            assertEquals("503", r[0]);
+            assertTrue(r[1].startsWith("WAN address 100.64.1.2 (upnp) is not public: it is a carrier-grade NAT"), r[1]);
+        }
+        // without any DNS record too: the mappings are not reachable from the internet
+        assertTrue(StatusServer.health(new StatusServer.Snapshot(pass("100.64.1.2", List.of(), List.of()), PASS_AT),
+                PASS_AT, POLL).isPresent());
+    }
+
+    @Test
+    void theReasonIsOnePrintableLineOfAtMost300Characters() throws Exception {
+        String hostile = "evil\r\nX-Injected: 1\u2028\u0085\u202e" + "y".repeat(1000);
+        StatusServer.Snapshot s = new StatusServer.Snapshot(pass("11.22.33.44",
+                List.of(new MappingReconciler.MappingStatus("web", false, hostile),
+                        new MappingReconciler.MappingStatus("ssh", false, "x")), List.of()), PASS_AT);
+        String reason = StatusServer.health(s, PASS_AT, POLL).orElseThrow();
+        assertTrue(reason.codePointCount(0, reason.length()) <= StatusServer.MAX_REASON, reason);
+        assertTrue(reason.startsWith("mapping web: evil??X-Injected: 1???yyy"), reason);
+        assertTrue(reason.endsWith("… (and 1 more)"), reason);
+        assertTrue(reason.codePoints().allMatch(c -> c >= 0x20 && !Character.isISOControl(c)));
+        try (StatusServer server = server(Optional.empty(), () -> s, new SetClock(PASS_AT), why -> { })) {
+            String[] r = call(server, "GET", "/healthz", null);
+            assertEquals("503", r[0]);
+            assertEquals(reason + "\n", r[1]);
+        }
+    }
+
+    @Test
+    void triggerAsksForOnePassASecond() throws Exception {
+        List<String> asked = new CopyOnWriteArrayList<>();
+        SetClock clock = new SetClock(PASS_AT);
+        StatusServer.Snapshot snapshot = new StatusServer.Snapshot(healthyPass(), PASS_AT);
+        try (StatusServer server = server(Optional.empty(), () -> snapshot, clock, asked::add)) {
+            String[] r = call(server, "POST", "/trigger", null);
+            assertEquals("202", r[0]);
+            assertEquals("pass requested\n", r[1]);
+            assertEquals(List.of("POST /trigger from 127.0.0.1"), asked);
+            clock.now = PASS_AT.plusMillis(999);
+            for (int i = 0; i < 5; i++) assertEquals("202", call(server, "POST", "/trigger", null)[0]);
+            assertEquals(1, asked.size(), "coalesced within the second");
+            clock.now = PASS_AT.plusSeconds(1);
+            assertEquals("202", call(server, "POST", "/trigger", null)[0]);
+            assertEquals(2, asked.size());
+            clock.now = PASS_AT.minusSeconds(3600); // the system time was set back: not blocked for an hour
+            assertEquals("202", call(server, "POST", "/trigger", null)[0]);
+            assertEquals(3, asked.size());
+
+            clock.now = PASS_AT.plusSeconds(10);
+            assertEquals("405", call(server, "GET", "/trigger", null)[0]);
+            assertEquals("405", call(server, "PUT", "/trigger", null)[0]);
+            assertEquals("405", call(server, "POST", "/healthz", null)[0]);
+            assertEquals(3, asked.size());
+            for (String path : new String[] {"/", "/nope", "/status/x", "/statusx", "/healthz/", "/trigger/now"}) {
+                assertEquals("404", call(server, "GET", path, null)[0], path);
+                assertEquals("404", call(server, "POST", path, null)[0], path);
+            }
+            assertEquals(3, asked.size());
+        }
+    }
+
+    @Test
+    void healthzAndTriggerNeedTheTokenToo() throws Exception {
+        String token = "k3Hq9v-status-token-0123456789";
+        List<String> asked = new CopyOnWriteArrayList<>();
+        StatusServer.Snapshot snapshot = new StatusServer.Snapshot(healthyPass(), PASS_AT);
+        try (StatusServer server = server(Optional.of(token), () -> snapshot, new SetClock(PASS_AT), asked::add)) {
+            for (String auth : new String[] {null, "Bearer wrong-token-of-some-length", "Basic " + token}) {
+                String[] r = call(server, "GET", "/healthz", auth);
+                assertEquals("401", r[0]);
+                assertEquals("", r[1]);
+                r = call(server, "POST", "/trigger", auth);
+                assertEquals("401", r[0]);
+                assertEquals("", r[1]);
+                assertEquals("401", call(server, "GET", "/nope", auth)[0]);
+            }
+            assertFalse(asked.size() > 0, "no pass without the token");
+            assertEquals("200", call(server, "GET", "/healthz", "Bearer " + token)[0]);
+            assertEquals("202", call(server, "POST", "/trigger", "Bearer " + token)[0]);
+            assertEquals(1, asked.size());
+            assertEquals("404", call(server, "GET", "/nope", "Bearer " + token)[0]);
         }
     }
 
