@@ -64,6 +64,13 @@ class AgentLabIT {
             assertTrue(status.stdout().contains("\"address\" : \"" + next + "\""), status.stdout());
             assertTrue(status.stdout().contains("\"status\" : \"SUCCESS\""), status.stdout());
             assertFalse(status.stdout().contains(FakeProvider.PASSWORD), status.stdout());
+            // health: ok once the pass with the new address is over (the one in between saw the router's 0.0.0.0)
+            Lab.await("GET /healthz to answer 200 ok", Duration.ofSeconds(5), () -> curl("-s", "-w", " %{http_code}",
+                    "http://127.0.0.1:18787/healthz").equals("ok\n 200"));
+            assertEquals("pass requested\n 202", curl("-s", "-X", "POST", "-w", " %{http_code}",
+                    "http://127.0.0.1:18787/trigger"));
+            Lab.await("the pass POST /trigger asked for", Duration.ofSeconds(5),
+                    () -> agent.logContains("pass: POST /trigger from 127.0.0.1"));
 
             Lab.lab("reboot-router");
             Duration back = Lab.await("mappings back after a router reboot", Duration.ofSeconds(10),
@@ -179,5 +186,16 @@ class AgentLabIT {
         Lab.Result bad = Lab.agent(env, "run", "-c", typo.toString());
         assertEquals(1, bad.exit());
         assertTrue(bad.stderr().contains("mappings[1].externalPort: 70000 is not a port (1-65535)"), bad.stderr());
+    }
+
+    /** curl's output (stdout), or "" when it cannot run. */
+    private static String curl(String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("curl"));
+        cmd.addAll(List.of(args));
+        try {
+            return Lab.run(cmd, Duration.ofSeconds(10)).stdout();
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 }
