@@ -170,7 +170,8 @@ final class DocumentParser {
                 }
                 if (!(event instanceof NodeEvent node)) continue;
                 String path = levels.isEmpty() ? "" : levels.peek().next(event);
-                String shownPath = path.isEmpty() ? "(top level)" : path;
+                // a document that is a list has no key to name (it is refused as a config anyway)
+                String shownPath = path.isEmpty() || path.startsWith("[") ? "(top level)" : path;
                 if (node instanceof AliasEvent) {
                     problems.add(shownPath, "YAML aliases (*" + Redaction.plain(String.valueOf(node.getAnchor()))
                             + ") are not supported; write the value out");

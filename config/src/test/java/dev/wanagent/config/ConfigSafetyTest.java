@@ -90,6 +90,9 @@ class ConfigSafetyTest {
                 problems("&top\npollInterval: 1m\n").problems());
         assertTrue(problems("k: &k key\n*k : v\n").problems()
                 .contains("(top level): YAML aliases (*k) are not supported; write the value out"));
+        // a document that is a list has no key to name (found by the any-bytes property: "[0]: ..." named nothing)
+        assertEquals(List.of("(top level): YAML anchors (&a) are not supported; write the value out where it is used"),
+                problems("- &a x\n").problems());
     }
 
     @Test
