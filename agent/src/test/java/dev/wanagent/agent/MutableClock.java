@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
+/** A clock tests move by hand; other threads (a server under test) see each move. */
 final class MutableClock extends Clock {
-    private Instant now;
+    private volatile Instant now;
 
     MutableClock(Instant start) {
         this.now = start;
@@ -16,6 +16,11 @@ final class MutableClock extends Clock {
 
     void advance(Duration d) {
         now = now.plus(d);
+    }
+
+    /** Sets the time, also backwards (a system clock set back). */
+    void set(Instant instant) {
+        now = instant;
     }
 
     @Override

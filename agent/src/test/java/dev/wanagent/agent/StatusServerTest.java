@@ -15,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,30 +52,6 @@ class StatusServerTest {
                         "unchanged (good 11.22.33.44)")));
     }
 
-    /** A clock the tests set; read by the server's threads. */
-    static final class SetClock extends Clock {
-        volatile Instant now;
-
-        SetClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     private static StatusServer server(Optional<String> token, Supplier<StatusServer.Snapshot> last, Clock clock,
                                        Consumer<String> trigger) throws Exception {
         return new StatusServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), token, () -> STATE,
@@ -86,7 +60,7 @@ class StatusServerTest {
 
     private static StatusServer server(Optional<String> token) throws Exception {
         StatusServer.Snapshot snapshot = new StatusServer.Snapshot(healthyPass(), PASS_AT);
-        return server(token, () -> snapshot, new SetClock(PASS_AT.plusSeconds(1)), why -> { });
+        return server(token, () -> snapshot, new MutableClock(PASS_AT.plusSeconds(1)), why -> { });
     }
 
     private static final OkHttpClient CLIENT = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(3)).build();
@@ -155,7 +129,7 @@ class StatusServerTest {
     @Test
     void healthzIsOkAfterARecentCleanPassAndSaysWhyNotOtherwise() throws Exception {
         AtomicReference<StatusServer.Snapshot> last = new AtomicReference<>();
-        SetClock clock = new SetClock(PASS_AT.minusSeconds(1));
+        MutableClock clock = new MutableClock(PASS_AT.minusSeconds(1));
         try (StatusServer server = server(Optional.empty(), last::get, clock, why -> { })) {
             String[] r = call(server, "GET", "/healthz", null);
             assertEquals("503", r[0]);
@@ -163,19 +137,19 @@ class StatusServerTest {
             assertEquals("text/plain; charset=utf-8", r[2]);
 
             last.set(new StatusServer.Snapshot(healthyPass(), PASS_AT));
-            clock.now = PASS_AT.plusSeconds(1);
+            clock.set(PASS_AT.plusSeconds(1));
             r = call(server, "GET", "/healthz", null);
             assertEquals("200", r[0]);
             assertEquals("ok\n", r[1]);
 
-            clock.now = PASS_AT.plus(POLL.multipliedBy(2)); // still within two poll intervals
+            clock.set(PASS_AT.plus(POLL.multipliedBy(2))); // still within two poll intervals
             assertEquals("200", call(server, "GET", "/healthz", null)[0]);
-            clock.now = PASS_AT.plus(POLL.multipliedBy(2)).plusSeconds(1);
+            clock.set(PASS_AT.plus(POLL.multipliedBy(2)).plusSeconds(1));
             r = call(server, "GET", "/healthz", null);
             assertEquals("503", r[0]);
             assertEquals("no WAN address read since 2026-11-25T10:00:02Z (poll every 300 s)\n", r[1]);
 
-            clock.now = PASS_AT.plusSeconds(1);
+            clock.set(PASS_AT.plusSeconds(1));
             last.set(new StatusServer.Snapshot(pass(null, List.of(), List.of()), PASS_AT));
             r = call(server, "GET", "/healthz", null);
             assertEquals("503", r[0]);
@@ -207,7 +181,7 @@ class StatusServerTest {
         StatusServer.Snapshot cgnat = new StatusServer.Snapshot(pass("100.64.1.2", List.of(), List.of(
                 new UpdateDispatcher.RecordResult("dyndns2 me@dyn.example.net", "home.example.net", "A", false,
                         "not published: 100.64.1.2 it is a carrier-grade NAT address"))), PASS_AT);
-        try (StatusServer server = server(Optional.empty(), () -> cgnat, new SetClock(PASS_AT), why -> { })) {
+        try (StatusServer server = server(Optional.empty(), () -> cgnat, new MutableClock(PASS_AT), why -> { })) {
             String[] r = call(server, "GET", "/healthz", null);
             assertEquals("503", r[0]);
             assertTrue(r[1].startsWith("WAN address 100.64.1.2 (upnp) is not public: it is a carrier-grade NAT"), r[1]);
@@ -228,7 +202,7 @@ class StatusServerTest {
         assertTrue(reason.startsWith("mapping web: evil??X-Injected: 1???yyy"), reason);
         assertTrue(reason.endsWith("… (and 1 more)"), reason);
         assertTrue(reason.codePoints().allMatch(c -> c >= 0x20 && !Character.isISOControl(c)));
-        try (StatusServer server = server(Optional.empty(), () -> s, new SetClock(PASS_AT), why -> { })) {
+        try (StatusServer server = server(Optional.empty(), () -> s, new MutableClock(PASS_AT), why -> { })) {
             String[] r = call(server, "GET", "/healthz", null);
             assertEquals("503", r[0]);
             assertEquals(reason + "\n", r[1]);
@@ -238,24 +212,24 @@ class StatusServerTest {
     @Test
     void triggerAsksForOnePassASecond() throws Exception {
         List<String> asked = new CopyOnWriteArrayList<>();
-        SetClock clock = new SetClock(PASS_AT);
+        MutableClock clock = new MutableClock(PASS_AT);
         StatusServer.Snapshot snapshot = new StatusServer.Snapshot(healthyPass(), PASS_AT);
         try (StatusServer server = server(Optional.empty(), () -> snapshot, clock, asked::add)) {
             String[] r = call(server, "POST", "/trigger", null);
             assertEquals("202", r[0]);
             assertEquals("pass requested\n", r[1]);
             assertEquals(List.of("POST /trigger from 127.0.0.1"), asked);
-            clock.now = PASS_AT.plusMillis(999);
+            clock.set(PASS_AT.plusMillis(999));
             for (int i = 0; i < 5; i++) assertEquals("202", call(server, "POST", "/trigger", null)[0]);
             assertEquals(1, asked.size(), "coalesced within the second");
-            clock.now = PASS_AT.plusSeconds(1);
+            clock.set(PASS_AT.plusSeconds(1));
             assertEquals("202", call(server, "POST", "/trigger", null)[0]);
             assertEquals(2, asked.size());
-            clock.now = PASS_AT.minusSeconds(3600); // the system time was set back: not blocked for an hour
+            clock.set(PASS_AT.minusSeconds(3600)); // the system time was set back: not blocked for an hour
             assertEquals("202", call(server, "POST", "/trigger", null)[0]);
             assertEquals(3, asked.size());
 
-            clock.now = PASS_AT.plusSeconds(10);
+            clock.set(PASS_AT.plusSeconds(10));
             assertEquals("405", call(server, "GET", "/trigger", null)[0]);
             assertEquals("405", call(server, "PUT", "/trigger", null)[0]);
             assertEquals("405", call(server, "POST", "/healthz", null)[0]);
@@ -273,7 +247,7 @@ class StatusServerTest {
         String token = "k3Hq9v-status-token-0123456789";
         List<String> asked = new CopyOnWriteArrayList<>();
         StatusServer.Snapshot snapshot = new StatusServer.Snapshot(healthyPass(), PASS_AT);
-        try (StatusServer server = server(Optional.of(token), () -> snapshot, new SetClock(PASS_AT), asked::add)) {
+        try (StatusServer server = server(Optional.of(token), () -> snapshot, new MutableClock(PASS_AT), asked::add)) {
             for (String auth : new String[] {null, "Bearer wrong-token-of-some-length", "Basic " + token}) {
                 String[] r = call(server, "GET", "/healthz", auth);
                 assertEquals("401", r[0]);
