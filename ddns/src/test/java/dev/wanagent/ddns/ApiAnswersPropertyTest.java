@@ -6,7 +6,6 @@ import dev.wanagent.config.AliDnsProviderConfig;
 import dev.wanagent.config.CloudflareProviderConfig;
 import dev.wanagent.config.DnsPodProviderConfig;
 import dev.wanagent.config.Secret;
-import mockwebserver3.MockWebServer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -15,7 +14,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import okhttp3.OkHttpClient;
 
 import java.net.InetAddress;
 import java.time.Clock;
@@ -42,19 +40,14 @@ import static dev.wanagent.ddns.ProviderTests.common;
  * every detail is bounded, printable and free of the account's secret, even when the answer echoes it.
  */
 class ApiAnswersPropertyTest {
-    private static final MockWebServer SERVER = new MockWebServer();
-    private static final ScriptedAnswers SCRIPT = new ScriptedAnswers();
-    private static final OkHttpClient HTTP = ProviderHttp.newClient().newBuilder()
-            .socketFactory(NoDelaySockets.client()).build();
+    private static final ScriptedServer SERVER = new ScriptedServer();
     private static final List<String> KEYS = List.of("success", "errors", "result", "id", "content", "code", "message",
             "Code", "Message", "DomainRecords", "Record", "RecordId", "RR", "Value", "Response", "Error", "RecordList",
             "Line", "RequestId");
 
     @BeforeContainer
     static void start() throws Exception {
-        SERVER.setDispatcher(SCRIPT);
-        SERVER.setServerSocketFactory(NoDelaySockets.server());
-        SERVER.start(InetAddress.getLoopbackAddress(), 0);
+        SERVER.start();
     }
 
     @AfterContainer
@@ -122,9 +115,9 @@ class ApiAnswersPropertyTest {
                                      @ForAll("hostCounts") int hostCount,
                                      @ForAll boolean create) {
         List<String> hosts = hosts(hostCount);
-        SCRIPT.play(answers, token);
+        SERVER.play(answers, token);
         CloudflareProvider p = new CloudflareProvider(new CloudflareProviderConfig(common(hosts), new Secret(token),
-                "example.com", create, false, 1), HTTP, SERVER.url("/client/v4/"));
+                "example.com", create, false, 1), SERVER.http(), SERVER.url("/client/v4/"));
         assertFit(p.update(hosts, sent), hosts, token);
     }
 
@@ -152,9 +145,9 @@ class ApiAnswersPropertyTest {
                                  @ForAll("secrets") String secret,
                                  @ForAll("hostCounts") int hostCount) {
         List<String> hosts = hosts(hostCount);
-        SCRIPT.play(answers, secret);
+        SERVER.play(answers, secret);
         AliDnsProvider p = new AliDnsProvider(new AliDnsProviderConfig(common(hosts), "LTAIkey", new Secret(secret)),
-                HTTP, SERVER.url("/"), Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC), () -> "n");
+                SERVER.http(), SERVER.url("/"), Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC), () -> "n");
         assertFit(p.update(hosts, sent), hosts, secret);
     }
 
@@ -184,9 +177,9 @@ class ApiAnswersPropertyTest {
                                  @ForAll("secrets") String secret,
                                  @ForAll("hostCounts") int hostCount) {
         List<String> hosts = hosts(hostCount);
-        SCRIPT.play(answers, secret);
+        SERVER.play(answers, secret);
         DnsPodProvider p = new DnsPodProvider(new DnsPodProviderConfig(common(hosts), "AKIDpod", new Secret(secret),
-                "example.com"), HTTP, SERVER.url("/"), Clock.fixed(Instant.ofEpochSecond(1764064800), ZoneOffset.UTC));
+                "example.com"), SERVER.http(), SERVER.url("/"), Clock.fixed(Instant.ofEpochSecond(1764064800), ZoneOffset.UTC));
         assertFit(p.update(hosts, sent), hosts, secret);
     }
 

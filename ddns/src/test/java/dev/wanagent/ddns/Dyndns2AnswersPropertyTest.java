@@ -2,7 +2,6 @@ package dev.wanagent.ddns;
 
 import dev.wanagent.config.Dyndns2ProviderConfig;
 import dev.wanagent.config.Secret;
-import mockwebserver3.MockWebServer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -12,7 +11,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import okhttp3.OkHttpClient;
 
 import java.net.InetAddress;
 import java.util.Base64;
@@ -37,10 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * control characters, bytes that are not UTF-8) and any status, through the real provider and HTTP client.
  */
 class Dyndns2AnswersPropertyTest {
-    private static final MockWebServer SERVER = new MockWebServer();
-    private static final ScriptedAnswers SCRIPT = new ScriptedAnswers();
-    private static final OkHttpClient HTTP = ProviderHttp.newClient().newBuilder()
-            .socketFactory(NoDelaySockets.client()).build();
+    private static final ScriptedServer SERVER = new ScriptedServer();
     private static final String SENT = "11.22.33.44";
     private static final Pattern IPV4 = Pattern.compile(
             "(?<![0-9A-Fa-f:.])(\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3})(?![0-9A-Fa-f:.])");
@@ -49,9 +44,7 @@ class Dyndns2AnswersPropertyTest {
 
     @BeforeContainer
     static void start() throws Exception {
-        SERVER.setDispatcher(SCRIPT);
-        SERVER.setServerSocketFactory(NoDelaySockets.server());
-        SERVER.start(InetAddress.getLoopbackAddress(), 0);
+        SERVER.start();
     }
 
     @AfterContainer
@@ -104,9 +97,9 @@ class Dyndns2AnswersPropertyTest {
                                   @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 30) int hostCount)
             throws Exception {
         List<String> hosts = IntStream.range(0, hostCount).mapToObj(i -> "h" + i + ".example.net").toList();
-        SCRIPT.play(List.of(answer), password);
+        SERVER.play(List.of(answer), password);
         Dyndns2Provider p = new Dyndns2Provider(new Dyndns2ProviderConfig(common(hosts), SERVER.url("/").uri(),
-                "me@example.com", new Secret(password), false), HTTP);
+                "me@example.com", new Secret(password), false), SERVER.http());
         Map<String, UpdateOutcome> out = p.update(hosts, InetAddress.getByName(SENT));
         String basic = Base64.getEncoder().encodeToString(("me@example.com:" + password).getBytes());
         assertFit(out, hosts, password, basic);

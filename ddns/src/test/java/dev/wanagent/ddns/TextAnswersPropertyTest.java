@@ -3,7 +3,6 @@ package dev.wanagent.ddns;
 import dev.wanagent.config.DuckDnsProviderConfig;
 import dev.wanagent.config.Secret;
 import dev.wanagent.config.WebhookProviderConfig;
-import mockwebserver3.MockWebServer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -13,7 +12,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import okhttp3.OkHttpClient;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -34,16 +32,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * providers and HTTP client: never a throw, an outcome per hostname, details bounded, printable and secret-free.
  */
 class TextAnswersPropertyTest {
-    private static final MockWebServer SERVER = new MockWebServer();
-    private static final ScriptedAnswers SCRIPT = new ScriptedAnswers();
-    private static final OkHttpClient HTTP = ProviderHttp.newClient().newBuilder()
-            .socketFactory(NoDelaySockets.client()).build();
+    private static final ScriptedServer SERVER = new ScriptedServer();
 
     @BeforeContainer
     static void start() throws Exception {
-        SERVER.setDispatcher(SCRIPT);
-        SERVER.setServerSocketFactory(NoDelaySockets.server());
-        SERVER.start(InetAddress.getLoopbackAddress(), 0);
+        SERVER.start();
     }
 
     @AfterContainer
@@ -88,8 +81,8 @@ class TextAnswersPropertyTest {
                                   @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 5) int hostCount,
                                   @ForAll boolean ipv6) throws Exception {
         List<String> hosts = hosts(hostCount);
-        SCRIPT.play(List.of(answer), token);
-        DuckDnsProvider p = new DuckDnsProvider(new DuckDnsProviderConfig(common(hosts), new Secret(token)), HTTP,
+        SERVER.play(List.of(answer), token);
+        DuckDnsProvider p = new DuckDnsProvider(new DuckDnsProviderConfig(common(hosts), new Secret(token)), SERVER.http(),
                 SERVER.url("/update"));
         Map<String, UpdateOutcome> out = p.update(hosts, InetAddress.getByName(ipv6 ? "2a00:1450::1" : "11.22.33.44"));
         assertFit(out, hosts, token);
@@ -108,13 +101,13 @@ class TextAnswersPropertyTest {
                                   @ForAll boolean post) throws Exception {
         List<String> hosts = List.of("home.example.net");
         // the answer may echo any of the three
-        SCRIPT.play(List.of(answer), urlKey + " " + pathKey + " Bearer " + headerKey);
+        SERVER.play(List.of(answer), urlKey + " " + pathKey + " Bearer " + headerKey);
         WebhookProviderConfig config = new WebhookProviderConfig(common(hosts),
                 new Secret(SERVER.url("/hooks/" + pathKey + "/update").toString() + "?name={hostname}&ip={ip}&key="
                         + urlKey),
                 "127.0.0.1", post ? "POST" : "GET", Map.of("Authorization", new Secret("Bearer " + headerKey)),
                 post ? Optional.of("{\"name\":\"{hostname}\",\"ip\":\"{ip}\"}") : Optional.empty(), pattern, true);
-        Map<String, UpdateOutcome> out = new WebhookProvider(config, HTTP).update(hosts,
+        Map<String, UpdateOutcome> out = new WebhookProvider(config, SERVER.http()).update(hosts,
                 InetAddress.getByName("11.22.33.44"));
         assertFit(out, hosts, urlKey, pathKey, headerKey);
         UpdateOutcome o = out.get("home.example.net");
