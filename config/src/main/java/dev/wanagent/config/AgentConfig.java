@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * @param statusToken  the bearer token a client of the status page must send ({@code Authorization: Bearer ...});
  *                     at least 16 characters, visible ASCII. Always present when {@code statusListen} is not a
  *                     loopback address; optional (empty: no token asked) on loopback
+ * @param hostId6      the served host's IPv6 interface identifier, when it is not this host: AAAA records and
+ *                     pinholes then carry the LAN's /64 prefix joined to it; empty: this host's own stable address
  */
 public record AgentConfig(
         RouterConfig router,
@@ -25,7 +27,8 @@ public record AgentConfig(
         Path stateDir,
         boolean removeMappingsOnExit,
         Optional<InetSocketAddress> statusListen,
-        Optional<Secret> statusToken) {
+        Optional<Secret> statusToken,
+        Optional<InterfaceId> hostId6) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMinutes(5);
     private static final String UNIX_STATE_DIR = "/var/lib/wan-agent";
@@ -43,6 +46,14 @@ public record AgentConfig(
     public AgentConfig {
         mappings = List.copyOf(mappings);
         providers = List.copyOf(providers);
+    }
+
+    /** Without {@code hostId6}. */
+    public AgentConfig(RouterConfig router, Duration pollInterval, List<MappingConfig> mappings,
+                       List<ProviderConfig> providers, Path stateDir, boolean removeMappingsOnExit,
+                       Optional<InetSocketAddress> statusListen, Optional<Secret> statusToken) {
+        this(router, pollInterval, mappings, providers, stateDir, removeMappingsOnExit, statusListen, statusToken,
+                Optional.empty());
     }
 
     /**

@@ -111,6 +111,14 @@ public final class ConfigLoader {
         }).orElse(AgentConfig.DEFAULT_STATE_DIR);
         boolean removeOnExit = top.bool("removeMappingsOnExit", false);
         Status status = top.object("status").map(this::readStatus).orElse(Status.NONE);
+        Optional<InterfaceId> hostId6 = top.string("hostId6").flatMap(s -> {
+            Optional<InterfaceId> id = InterfaceId.parse(s);
+            if (id.isEmpty()) {
+                top.problem("hostId6", top.show("hostId6", s) + " is not an IPv6 interface identifier: write the low 64"
+                        + " bits as ::1234:5678:9abc:def0 (not zero), or mac(aa:bb:cc:dd:ee:ff) for the EUI-64 one");
+            }
+            return id;
+        });
         top.rejectUnknownKeys();
         if (!mappings.isEmpty() && !router.upnp().enabled() && !router.pcp().enabled()) {
             top.problem("mappings", "port mappings are made over UPnP or PCP/NAT-PMP, but router.upnp.enabled and"
@@ -122,7 +130,7 @@ public final class ConfigLoader {
                     + " router.pcp.enabled or router.openwrt.enabled)");
         }
         return new AgentConfig(router, poll, mappings, providers, stateDir, removeOnExit, status.listen(),
-                status.token());
+                status.token(), hostId6);
     }
 
     /** The {@code status} section: where to listen, and the bearer token clients must send. */
@@ -233,8 +241,9 @@ public final class ConfigLoader {
         });
         int callbackPort = u.integer("callbackPort", 0, 65535, "a port (1-65535, or 0 for any free port)").orElse(0);
         Optional<String> nic = u.string("interface");
+        boolean pinholes = u.bool("pinholes", true);
         u.rejectUnknownKeys();
-        return new UpnpConfig(enabled, events, location, callbackPort, nic);
+        return new UpnpConfig(enabled, events, location, callbackPort, nic, pinholes);
     }
 
     private SnmpConfig readSnmp(ConfigNode s) {
@@ -410,7 +419,16 @@ public final class ConfigLoader {
         Optional<String> verifyServer = p.string("verifyDnsServer");
         verifyServer.filter(v -> IpLiteral.parse(v).isEmpty()).ifPresent(v ->
                 p.problem("verifyDnsServer", p.show("verifyDnsServer", v) + " is not an IP address"));
-        return new ProviderCommon(hostnames, ipv6, forceRefresh, verifyDns, verifyServer);
+        Ipv6Source ipv6Source = p.string("ipv6Source").flatMap(t -> switch (t.trim()) {
+            case "host" -> Optional.of(Ipv6Source.HOST);
+            case "router" -> Optional.of(Ipv6Source.ROUTER);
+            default -> {
+                p.problem("ipv6Source", p.show("ipv6Source", t) + " is not one of: host (the served host's own"
+                        + " address, the default), router (the router's WAN address)");
+                yield Optional.<Ipv6Source>empty();
+            }
+        }).orElse(Ipv6Source.HOST);
+        return new ProviderCommon(hostnames, ipv6, forceRefresh, verifyDns, verifyServer, ipv6Source);
     }
 
     private String zoneName(ConfigNode p, String key) {

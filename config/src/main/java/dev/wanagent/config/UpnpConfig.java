@@ -12,10 +12,18 @@ import java.util.Optional;
  * @param callbackPort port of the event listener on the LAN address (0: any free port)
  * @param networkInterface the LAN interface to use (its default route's gateway is the router); empty: the
  *                     interface of the default route
+ * @param pinholes     for each mapping, also open an IPv6 firewall pinhole (IGD:2 WANIPv6FirewallControl) to the
+ *                     served host's IPv6 address and the mapping's internal port, where the router offers it
+ *                     (default true)
  */
 public record UpnpConfig(boolean enabled, boolean events, Optional<URI> location, int callbackPort,
-                         Optional<String> networkInterface) {
+                         Optional<String> networkInterface, boolean pinholes) {
     public static UpnpConfig defaults() {
-        return new UpnpConfig(true, true, Optional.empty(), 0, Optional.empty());
+        return new UpnpConfig(true, true, Optional.empty(), 0, Optional.empty(), true);
+    }
+
+    public UpnpConfig(boolean enabled, boolean events, Optional<URI> location, int callbackPort,
+                      Optional<String> networkInterface) {
+        this(enabled, events, location, callbackPort, networkInterface, true);
     }
 }
