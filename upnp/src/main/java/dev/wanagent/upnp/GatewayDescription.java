@@ -11,6 +11,7 @@ import org.xml.sax.helpers.DefaultHandler;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -29,7 +30,8 @@ public record GatewayDescription(
         String friendlyName,
         String manufacturer,
         String modelName,
-        List<WanService> services) {
+        List<WanService> services,
+        Optional<WanService> ipv6Firewall) {
 
     /** One WAN connection service of the router. {@code eventSubUrl} is null when it sends no events. */
     public record WanService(String serviceType, HttpUrl controlUrl, HttpUrl eventSubUrl) {
@@ -44,8 +46,17 @@ public record GatewayDescription(
         }
     }
 
+    /** The IGD:2 firewall service for IPv6 pinholes. */
+    public static final String IPV6_FIREWALL = "urn:schemas-upnp-org:service:WANIPv6FirewallControl:1";
+
     public GatewayDescription {
         services = List.copyOf(services);
+    }
+
+    /** Without a WANIPv6FirewallControl service. */
+    public GatewayDescription(HttpUrl location, String friendlyName, String manufacturer, String modelName,
+                              List<WanService> services) {
+        this(location, friendlyName, manufacturer, modelName, services, Optional.empty());
     }
 
     /** Fetches and parses the description at {@code location}. */
@@ -88,19 +99,28 @@ public record GatewayDescription(
             base = parsed;
         }
         List<WanService> resolved = new ArrayList<>();
+        Optional<WanService> firewall = Optional.empty();
         for (String[] f : services.found) {
             HttpUrl control = resolve(location, base, f[1], "controlURL");
             HttpUrl events = f[2] == null || f[2].isBlank() ? null : resolve(location, base, f[2], "eventSubURL");
-            resolved.add(new WanService(f[0], control, events));
+            if (f[0].equals(IPV6_FIREWALL)) {
+                if (firewall.isEmpty()) firewall = Optional.of(new WanService(f[0], control, events));
+            } else {
+                resolved.add(new WanService(f[0], control, events));
+            }
+        }
+        if (resolved.isEmpty()) {
+            throw new UpnpException("router description " + location
+                    + " has no WANIPConnection or WANPPPConnection service: not an Internet Gateway Device");
         }
         return new GatewayDescription(location, shown(device.getFriendlyName()), shown(device.getManufacturer()),
-                shown(device.getModelName()), resolved);
+                shown(device.getModelName()), resolved, firewall);
     }
 
-    /** Collects serviceType, controlURL, eventSubURL of every WAN connection service. */
+    /** Collects serviceType, controlURL, eventSubURL of every WAN connection service and the IPv6 firewall. */
     private static final class ServiceListHandler extends DefaultHandler {
         private static final Pattern WAN_SERVICE = Pattern.compile(
-                "urn:schemas-upnp-org:service:(WANIPConnection:[12]|WANPPPConnection:1)");
+                "urn:schemas-upnp-org:service:(WANIPConnection:[12]|WANPPPConnection:1|WANIPv6FirewallControl:1)");
         final List<String[]> found = new ArrayList<>();
         private final StringBuilder text = new StringBuilder();
         private String[] current;

@@ -31,7 +31,11 @@ final class RouterHttp {
     }
 
     static Reply execute(Request request) throws IOException {
-        try (Response response = CLIENT.newCall(request).execute()) {
+        return execute(CLIENT, request);
+    }
+
+    static Reply execute(OkHttpClient client, Request request) throws IOException {
+        try (Response response = client.newCall(request).execute()) {
             return new Reply(response.code(), readCapped(response.body(), request.url().toString()));
         }
     }

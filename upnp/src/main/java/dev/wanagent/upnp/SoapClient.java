@@ -2,6 +2,7 @@ package dev.wanagent.upnp;
 
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import org.xml.sax.Attributes;
@@ -26,6 +27,12 @@ final class SoapClient {
     /** Calls {@code action} of {@code serviceType} at {@code controlUrl}; returns the out arguments by name. */
     static Map<String, String> call(HttpUrl controlUrl, String serviceType, String action, Map<String, String> args)
             throws IOException {
+        return call(RouterHttp.CLIENT, controlUrl, serviceType, action, args);
+    }
+
+    /** Like {@link #call(HttpUrl, String, String, Map)}, through {@code client} (one derived from RouterHttp's). */
+    static Map<String, String> call(OkHttpClient client, HttpUrl controlUrl, String serviceType, String action,
+                                    Map<String, String> args) throws IOException {
         StringBuilder body = new StringBuilder(512)
                 .append("<?xml version=\"1.0\"?>\r\n")
                 .append("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" ")
@@ -43,7 +50,7 @@ final class SoapClient {
                 .build();
         RouterHttp.Reply reply;
         try {
-            reply = RouterHttp.execute(request);
+            reply = RouterHttp.execute(client, request);
         } catch (UpnpException e) {
             throw e;
         } catch (IOException e) {

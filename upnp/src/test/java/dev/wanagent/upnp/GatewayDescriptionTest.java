@@ -32,6 +32,9 @@ class GatewayDescriptionTest {
         assertEquals(HttpUrl.get("http://192.168.77.1:5000/ctl/IPConn"), s.controlUrl());
         assertEquals(HttpUrl.get("http://192.168.77.1:5000/evt/IPConn"), s.eventSubUrl());
         assertEquals("wan-agent lab router", d.friendlyName());
+        assertEquals(HttpUrl.get("http://192.168.77.1:5000/ctl/IP6FCtl"), d.ipv6Firewall().orElseThrow().controlUrl(),
+                "miniupnpd's IGD:2 offers IPv6 pinholes");
+        assertTrue(GatewayDescription.parse(LOCATION, resource("rootDesc-igd1.xml")).ipv6Firewall().isEmpty());
     }
 
     @Test
