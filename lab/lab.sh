@@ -32,6 +32,11 @@ WAN6=2a00:1111:2222:3333::44
 LAN_RTR=192.168.77.1
 LAN_HOST=192.168.77.100
 LAN_EVIL=192.168.77.66
+# IPv6 on the LAN: a global /64 (no NAT: the LAN host's own address is what the internet reaches), the router also
+# on fe80::1 (the LAN host's IPv6 default route goes there, as routers' advertisements make it do)
+LAN6_PREFIX=2a00:77:77
+LAN6_RTR=$LAN6_PREFIX::1
+LAN6_HOST=$LAN6_PREFIX::100
 UPNP_PORT=5000
 SNMP_COMMUNITY=wanlab
 SNMP_USER=wanread
@@ -228,8 +233,15 @@ cmd_up() {
   ip -n lan addr add $LAN_HOST/24 dev hlan; ip -n lan link set hlan up
   # a second address on the LAN side for the hostile-device tests (lab/HostileResponder.java)
   ip -n lan addr add $LAN_EVIL/24 dev hlan
+  ip -n rtr -6 addr add $LAN6_RTR/64 dev rlan nodad
+  ip -n rtr -6 addr add fe80::1/64 dev rlan nodad
+  # the LAN host: a stable address and, with privacy extensions on, temporary ones the agent must not publish
+  nsx lan sysctl -qw net.ipv6.conf.hlan.use_tempaddr=2
+  ip -n lan -6 addr add $LAN6_HOST/64 dev hlan nodad mngtmpaddr valid_lft 86400 preferred_lft 14400
   ip -n rtr route add default via $WAN_GW
   ip -n lan route add default via $LAN_RTR
+  ip -n lan -6 route add default via fe80::1 dev hlan
+  nsx rtr sysctl -qw net.ipv6.conf.all.forwarding=1
   ip -n rtr route add 239.0.0.0/8 dev rlan
   ip -n lan route add 239.0.0.0/8 dev hlan
   nsx rtr sysctl -qw net.ipv4.ip_forward=1

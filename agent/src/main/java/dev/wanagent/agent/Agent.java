@@ -23,6 +23,8 @@ final class Agent implements AutoCloseable {
     final Optional<PcpMappings> pcpMappings;
     final List<WanSource> sources;
     final MappingReconciler reconciler;
+    /** The LAN's IPv6 as this host sees it: the served address for AAAA records and pinholes. */
+    final HostIpv6 hostIpv6;
     final UpdateDispatcher dispatcher;
     final WanMonitor monitor;
     private final OkHttpClient http;
@@ -54,14 +56,19 @@ final class Agent implements AutoCloseable {
         }
         this.sources = List.copyOf(s);
         this.pcpMappings = upnp.isEmpty() ? pcp.map(p -> new PcpMappings(config.mappings(), p, clock)) : Optional.empty();
-        this.reconciler = new MappingReconciler(config.mappings(), upnp.orElse(null), pcpMappings.orElse(null), clock);
+        this.hostIpv6 = new HostIpv6(config.router().upnp().networkInterface(), config.hostId6());
+        Pinholes pinholes = config.router().upnp().enabled() && config.router().upnp().pinholes()
+                && !config.mappings().isEmpty() ? new Pinholes(config.mappings(), config.hostId6().isPresent(), clock)
+                : null;
+        this.reconciler = new MappingReconciler(config.mappings(), upnp.orElse(null), pcpMappings.orElse(null),
+                pinholes, clock);
         this.http = ProviderHttp.newClient();
         List<DnsProvider> providers = config.providers().stream().map(p -> DnsProviders.create(p, http)).toList();
         SecureRandom random = new SecureRandom();
         this.store = new StateStore(config.stateDir());
         this.dispatcher = new UpdateDispatcher(providers, changesState ? store.open() : store.read().state(), store,
                 ConfigFingerprint.in(config.stateDir()), clock, random::nextDouble);
-        this.monitor = new WanMonitor(sources, reconciler, dispatcher, config.pollInterval(), clock);
+        this.monitor = new WanMonitor(sources, reconciler, dispatcher, hostIpv6, config.pollInterval(), clock);
     }
 
     Optional<WanSource> source(String name) {

@@ -56,23 +56,37 @@ final class MappingReconciler {
 
     /** Keeps the mappings through PCP/NAT-PMP instead, when UPnP is disabled (null: none). */
     private final PcpMappings pcp;
+    /** Keeps an IPv6 pinhole per mapping next to the UPnP mappings (null: router.upnp.pinholes off). */
+    private final Pinholes pinholes;
+    /** Set in a pass that found a mapping it held gone from the router. */
+    private boolean lostThisPass;
+    /** The LAN's IPv6 as the last pass read it (for closing the pinholes on exit). */
+    private HostIpv6.Lan lastLan = HostIpv6.Lan.NONE;
 
     MappingReconciler(List<MappingConfig> mappings, UpnpRouter router, Clock clock) {
         this(mappings, router, null, clock);
     }
 
     MappingReconciler(List<MappingConfig> mappings, UpnpRouter router, PcpMappings pcp, Clock clock) {
+        this(mappings, router, pcp, null, clock);
+    }
+
+    MappingReconciler(List<MappingConfig> mappings, UpnpRouter router, PcpMappings pcp, Pinholes pinholes,
+                      Clock clock) {
         this.mappings = mappings;
         this.router = router;
         this.pcp = router == null ? pcp : null;
+        this.pinholes = router == null ? null : pinholes;
         this.clock = clock;
     }
 
     /** The earliest time after {@code now} that a mapping needs a pass by itself: a renewal or a retry. */
     synchronized Optional<Instant> nextDue(Instant now) {
         if (pcp != null) return pcp.nextDue(now);
-        return states.values().stream().map(MappingState::due).flatMap(Optional::stream)
+        Optional<Instant> mappingsDue = states.values().stream().map(MappingState::due).flatMap(Optional::stream)
                 .filter(t -> t.isAfter(now)).min(Instant::compareTo);
+        Optional<Instant> pinholesDue = pinholes == null ? Optional.empty() : pinholes.nextDue(now);
+        return java.util.stream.Stream.of(mappingsDue, pinholesDue).flatMap(Optional::stream).min(Instant::compareTo);
     }
 
     MappingState state(String name) {
@@ -80,7 +94,14 @@ final class MappingReconciler {
     }
 
     synchronized List<MappingStatus> reconcile() {
+        return reconcile(HostIpv6.Lan.NONE);
+    }
+
+    /** One pass over every mapping, and (UPnP) each one's IPv6 pinhole to the served address in {@code lan}. */
+    synchronized List<MappingStatus> reconcile(HostIpv6.Lan lan) {
         if (pcp != null) return pcp.reconcile();
+        lostThisPass = false;
+        lastLan = lan;
         List<MappingStatus> out = new ArrayList<>();
         if (mappings.isEmpty() || router == null) return out;
         InternetGateway gateway;
@@ -106,6 +127,9 @@ final class MappingReconciler {
             } catch (IOException e) {
                 out.add(unreachable(m, e.getMessage()));
             }
+        }
+        if (pinholes != null && out.stream().noneMatch(st -> !st.ok() && st.detail().startsWith("skipped: "))) {
+            out.addAll(pinholes.keep(gateway, lan, lostThisPass));
         }
         return out;
     }
@@ -144,6 +168,7 @@ final class MappingReconciler {
         if (existing.isEmpty() && state(m.name()).renewAt().isPresent()) {
             LOG.warn("mapping {}: the router no longer has it (714: the router restarted or dropped it); creating it"
                     + " again", m.name());
+            lostThisPass = true;
         }
         PortMapping granted;
         try {
@@ -191,6 +216,7 @@ final class MappingReconciler {
                     LOG.info("mapping {}: removed on exit", m.name());
                 }
             }
+            if (pinholes != null) pinholes.removeAll(gateway, lastLan);
         } catch (IOException e) {
             LOG.warn("cannot remove the mappings on exit: {}", e.getMessage());
         }

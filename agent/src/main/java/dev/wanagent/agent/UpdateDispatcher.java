@@ -4,6 +4,7 @@ import dev.wanagent.agent.StateStore.RecordState;
 import dev.wanagent.agent.StateStore.RecordType;
 import dev.wanagent.agent.StateStore.State;
 import dev.wanagent.agent.StateStore.Status;
+import dev.wanagent.config.Ipv6Source;
 import dev.wanagent.config.ProviderCommon;
 import dev.wanagent.ddns.DnsProvider;
 import dev.wanagent.ddns.LiveDns;
@@ -74,8 +75,15 @@ final class UpdateDispatcher {
     });
     private volatile State state;
     private final Map<RecordType, InetAddress> lastRefused = new LinkedHashMap<>();
-    /** The families (A, AAAA) that had a publishable address at the last dispatch: only their records fall due. */
-    private final Set<RecordType> publishable = java.util.EnumSet.noneOf(RecordType.class);
+    /** Where a record's address comes from: A from the router; AAAA from the router or the served host. */
+    private enum Family { A, AAAA_ROUTER, AAAA_HOST }
+
+    /** The families that had a publishable address at the last dispatch: only their records fall due. */
+    private final Set<Family> publishable = java.util.EnumSet.noneOf(Family.class);
+
+    private static Family aaaaFamily(DnsProvider p) {
+        return p.config().common().ipv6Source() == Ipv6Source.ROUTER ? Family.AAAA_ROUTER : Family.AAAA_HOST;
+    }
 
     UpdateDispatcher(List<DnsProvider> providers, State initial, StateStore store, ConfigFingerprint fingerprints,
                      Clock clock, DoubleSupplier jitter) {
@@ -106,8 +114,10 @@ final class UpdateDispatcher {
         Optional<Instant> earliest = Optional.empty();
         for (DnsProvider p : providers) {
             for (String h : p.hostnames()) {
-                for (RecordType type : publishable) {
-                    if (type == RecordType.AAAA && !p.ipv6()) continue;
+                for (RecordType type : RecordType.values()) {
+                    boolean fallsDue = type == RecordType.A ? publishable.contains(Family.A)
+                            : p.ipv6() && publishable.contains(aaaaFamily(p));
+                    if (!fallsDue) continue;
                     Optional<RecordState> r = state.record(p.label(), h, type);
                     Optional<Instant> due = r.flatMap(rs -> switch (rs.status()) {
                         case RETRY -> Optional.of(rs.retryAt());
@@ -124,7 +134,16 @@ final class UpdateDispatcher {
         return earliest;
     }
 
+    /** Without an IPv6 address of the served host (AAAA records of {@code ipv6Source: host} are not touched). */
     List<RecordResult> dispatch(WanAddress wan, String source) {
+        return dispatch(wan, Optional.empty(), source);
+    }
+
+    /**
+     * Pushes {@code wan}'s IPv4 address to every A record, and to AAAA records the router's IPv6 address
+     * ({@code ipv6Source: router}) or the served host's ({@code hostIpv6}, the default).
+     */
+    List<RecordResult> dispatch(WanAddress wan, Optional<? extends InetAddress> hostIpv6, String source) {
         Map<String, RecordResult> results = new LinkedHashMap<>(); // in plan order; null until the provider answers
         Map<DnsProvider, Map<InetAddress, List<String>>> work = new LinkedHashMap<>();
         Instant now = clock.instant();
@@ -132,16 +151,26 @@ final class UpdateDispatcher {
             State before = state;
             noteWan(wan.ipv4(), source, now);
             Optional<InetAddress> v4 = publishable(wan.ipv4(), source);
-            Optional<InetAddress> v6 = wan.ipv6().flatMap(a -> publishable(a, source));
+            Optional<InetAddress> host6 = hostIpv6.map(a -> a);
+            boolean routerV6Wanted = providers.stream().anyMatch(p -> p.ipv6() && aaaaFamily(p) == Family.AAAA_ROUTER);
+            boolean hostV6Wanted = providers.stream().anyMatch(p -> p.ipv6() && aaaaFamily(p) == Family.AAAA_HOST);
+            Optional<InetAddress> v6router = routerV6Wanted ? wan.ipv6().flatMap(a -> publishable(a, source))
+                    : Optional.empty();
+            Optional<InetAddress> v6host = hostV6Wanted ? host6.flatMap(a -> publishable(a, "this host"))
+                    : Optional.empty();
             publishable.clear();
-            v4.ifPresent(a -> publishable.add(RecordType.A));
-            v6.ifPresent(a -> publishable.add(RecordType.AAAA));
+            v4.ifPresent(a -> publishable.add(Family.A));
+            v6router.ifPresent(a -> publishable.add(Family.AAAA_ROUTER));
+            v6host.ifPresent(a -> publishable.add(Family.AAAA_HOST));
             for (DnsProvider p : providers) {
                 String fingerprint = fingerprints.of(p.config());
+                boolean fromRouter = aaaaFamily(p) == Family.AAAA_ROUTER;
+                Optional<InetAddress> read6 = fromRouter ? wan.ipv6() : host6;
                 for (String h : p.hostnames()) {
                     plan(p, h, RecordType.A, v4, wan.ipv4(), fingerprint, now, work, results);
-                    if (p.ipv6() && wan.ipv6().isPresent()) {
-                        plan(p, h, RecordType.AAAA, v6, wan.ipv6().get(), fingerprint, now, work, results);
+                    if (p.ipv6() && read6.isPresent()) {
+                        plan(p, h, RecordType.AAAA, fromRouter ? v6router : v6host, read6.get(), fingerprint, now,
+                                work, results);
                     }
                 }
             }

@@ -48,9 +48,17 @@ final class WanMonitor {
     /** Consecutive passes without a publishable WAN address (for the re-check back-off). */
     private int wanDownPasses;
     private volatile StatusServer.Snapshot last;
+    /** Reads the LAN's IPv6 each pass (the served host's address for AAAA records and pinholes); null: none. */
+    private final HostIpv6 hostIpv6;
 
     WanMonitor(List<WanSource> sources, MappingReconciler reconciler, UpdateDispatcher dispatcher,
                Duration pollInterval, Clock clock) {
+        this(sources, reconciler, dispatcher, null, pollInterval, clock);
+    }
+
+    WanMonitor(List<WanSource> sources, MappingReconciler reconciler, UpdateDispatcher dispatcher, HostIpv6 hostIpv6,
+               Duration pollInterval, Clock clock) {
+        this.hostIpv6 = hostIpv6;
         this.sources = sources;
         this.reconciler = reconciler;
         this.dispatcher = dispatcher;
@@ -111,9 +119,10 @@ final class WanMonitor {
             problems.add(s.name() + ": " + problem);
         }
         // DNS first: a WAN change reaches the providers before the mappings are checked
+        HostIpv6.Lan lan = hostIpv6 == null ? HostIpv6.Lan.NONE : hostIpv6.read();
         List<UpdateDispatcher.RecordResult> records = wan.isPresent()
-                ? dispatcher.dispatch(wan.get(), used) : List.of();
-        List<MappingReconciler.MappingStatus> mappings = reconciler.reconcile();
+                ? dispatcher.dispatch(wan.get(), lan.served(), used) : List.of();
+        List<MappingReconciler.MappingStatus> mappings = reconciler.reconcile(lan);
         PassResult result = new PassResult(wan, used, problems, mappings, records);
         last = new StatusServer.Snapshot(result, clock.instant());
         return result;

@@ -1,6 +1,7 @@
 package dev.wanagent.agent;
 
 import dev.wanagent.config.Dyndns2ProviderConfig;
+import dev.wanagent.config.Ipv6Source;
 import dev.wanagent.config.ProviderCommon;
 import dev.wanagent.config.Secret;
 import dev.wanagent.ddns.DnsProvider;
@@ -183,18 +184,30 @@ class UpdateDispatcherTest {
     }
 
     @Test
-    void ipv6GoesToAaaaRecordsOfProvidersThatAskForIt() throws Exception {
+    void aaaaRecordsCarryTheServedHostsAddressUnlessTheProviderAsksForTheRouters() throws Exception {
         DnsProvider v6 = provider(config("six", List.of("a.example.net"), true, "pw"), UpdateOutcome.success("good"));
         DnsProvider v4 = provider(config("four", List.of("b.example.net"), false, "pw"), UpdateOutcome.success("good"));
+        Dyndns2ProviderConfig routerSix = new Dyndns2ProviderConfig(new ProviderCommon(List.of("r.example.net"), true,
+                ProviderCommon.DEFAULT_FORCE_REFRESH, false, Optional.empty(), Ipv6Source.ROUTER),
+                URI.create("https://dyn.example.net"), "rsix", new Secret("pw"), false);
+        DnsProvider onRouter = provider(routerSix, UpdateOutcome.success("good"));
         WanAddress both = new WanAddress(ip("11.22.33.44"), Optional.of(ip("2a00:1450:4001:80b::200e")));
-        List<UpdateDispatcher.RecordResult> r = dispatcher(v6, v4).dispatch(both, "snmp");
+        Optional<InetAddress> host = Optional.of(ip("2a00:77:77::100"));
+        List<UpdateDispatcher.RecordResult> r = dispatcher(v6, v4, onRouter).dispatch(both, host, "snmp");
         verify(v6).update(List.of("a.example.net"), ip("11.22.33.44"));
-        verify(v6).update(List.of("a.example.net"), ip("2a00:1450:4001:80b::200e"));
+        verify(v6).update(List.of("a.example.net"), ip("2a00:77:77::100"));
+        verify(v6, never()).update(anyList(), eq(ip("2a00:1450:4001:80b::200e")));
         verify(v4, times(1)).update(anyList(), any());
-        assertEquals(List.of("A", "AAAA", "A"), r.stream().map(UpdateDispatcher.RecordResult::type).toList());
+        verify(onRouter).update(List.of("r.example.net"), ip("2a00:1450:4001:80b::200e"));
+        assertEquals(List.of("A", "AAAA", "A", "A", "AAAA"), r.stream().map(UpdateDispatcher.RecordResult::type).toList());
+        // no address of the served host known: its AAAA records are left alone (the router's WAN IPv6 never stands in)
+        DnsProvider alone = provider(config("alone", List.of("c.example.net"), true, "pw"), UpdateOutcome.success("good"));
+        List<UpdateDispatcher.RecordResult> noHost = dispatcher(alone).dispatch(both, Optional.empty(), "snmp");
+        assertEquals(List.of("A"), noHost.stream().map(UpdateDispatcher.RecordResult::type).toList());
+        verify(alone, never()).update(anyList(), eq(ip("2a00:1450:4001:80b::200e")));
         // a ULA is never published
-        List<UpdateDispatcher.RecordResult> ula = dispatcher(v6).dispatch(
-                new WanAddress(ip("11.22.33.44"), Optional.of(ip("fd00::1"))), "snmp");
+        List<UpdateDispatcher.RecordResult> ula = dispatcher(v6).dispatch(wan("11.22.33.44"),
+                Optional.of(ip("fd00::1")), "snmp");
         assertTrue(ula.stream().anyMatch(x -> x.type().equals("AAAA") && x.detail().startsWith("not published: fd00")));
     }
 

@@ -50,6 +50,44 @@ public final class IpLiteral {
         return parse(text);
     }
 
+    /**
+     * The address as text: IPv4 dotted quad, IPv6 in RFC 5952's canonical form (lower case, no leading zeros, the
+     * longest run of two or more zero groups as {@code ::}, the first of equal runs), without a scope. Routers
+     * compare addresses as text (miniupnpd's pinhole check), and people read them: never the JDK's long form.
+     */
+    public static String text(InetAddress a) {
+        byte[] b = a.getAddress();
+        if (b.length == 4) return a.getHostAddress();
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) j++;
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j;
+        }
+        StringBuilder out = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') out.append(':');
+            out.append(Integer.toHexString(g[i]));
+        }
+        return out.toString();
+    }
+
     /** An IPv4 dotted quad only; empty for anything else (also for IPv6 forms of an IPv4 address, and null). */
     public static Optional<Inet4Address> ipv4(String text) {
         if (text == null || text.isEmpty() || text.length() > MAX_LENGTH) return Optional.empty();

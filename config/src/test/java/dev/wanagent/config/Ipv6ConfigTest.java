@@ -70,6 +70,24 @@ class Ipv6ConfigTest {
                 InterfaceId.parse("mac(00:00:5e:10:20:30)").orElseThrow().in(prefix));
     }
 
+    @Test
+    void addressesAreWrittenInRfc5952Form() throws Exception {
+        String[][] cases = {{"2a00:77:77:0:0:0:0:100", "2a00:77:77::100"}, {"2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"},
+                {"2001:0:0:1:0:0:0:1", "2001:0:0:1::1"}, {"0:0:0:0:0:0:0:1", "::1"}, {"0:0:0:0:0:0:0:0", "::"},
+                {"2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"}, {"fe80:0:0:0:0:0:0:1", "fe80::1"},
+                {"1:0:0:0:0:0:0:0", "1::"}, {"2001:DB8::ABCD", "2001:db8::abcd"}, {"11.22.33.44", "11.22.33.44"}};
+        for (String[] c : cases) assertEquals(c[1], IpLiteral.text(IpLiteral.parse(c[0]).orElseThrow()), c[0]);
+    }
+
+    @Property(tries = 2000)
+    void canonicalTextParsesBackToTheSameAddress(@ForAll byte[] raw) throws Exception {
+        if (raw.length != 16) return;
+        InetAddress a = InetAddress.getByAddress(raw);
+        String t = IpLiteral.text(a);
+        assertEquals(a, IpLiteral.parse(t).orElseThrow(), t);
+        assertFalse(t.contains(":::") || t.indexOf("::") != t.lastIndexOf("::"), t);
+    }
+
     @Property(tries = 2000)
     void anyTextIsAnIdentifierOrEmptyNeverAnException(@ForAll String text) {
         Optional<InterfaceId> id = InterfaceId.parse(text);

@@ -1,5 +1,6 @@
 package dev.wanagent.upnp;
 
+import dev.wanagent.config.IpLiteral;
 import okhttp3.Dns;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -23,7 +24,7 @@ import java.util.Optional;
  * request comes from the pinhole's own address and for an internal port of at least 1024. So the calls go to the
  * router's IPv6 address, from the served host's address: the socket is bound to {@code from}. A link-local router
  * address (the usual IPv6 default route, fe80::1%eth0) cannot be written in a URL, so it is reached through a name
- * that only this client resolves.
+ * that only this client resolves, with the address literal in the Host header.
  */
 public final class Ipv6Firewall {
     public static final int PINHOLE_SPACE_EXHAUSTED = 701;
@@ -43,7 +44,7 @@ public final class Ipv6Firewall {
     public record Pinhole(int id, Inet6Address internalClient, int internalPort, String protocol, int leaseSeconds) {
         @Override
         public String toString() {
-            return "pinhole " + id + " [" + internalClient.getHostAddress() + "]:" + internalPort + "/" + protocol
+            return "pinhole " + id + " [" + IpLiteral.text(internalClient) + "]:" + internalPort + "/" + protocol
                     + " lease " + leaseSeconds + " s";
         }
     }
@@ -65,13 +66,16 @@ public final class Ipv6Firewall {
     public static Optional<Ipv6Firewall> of(InternetGateway gateway, Inet6Address router, Inet6Address from) {
         return gateway.description().ipv6Firewall().map(s -> {
             boolean scoped = router.isLinkLocalAddress();
-            HttpUrl url = s.controlUrl().newBuilder().host(scoped ? ROUTER_NAME : router.getHostAddress()).build();
+            HttpUrl url = s.controlUrl().newBuilder().host(scoped ? ROUTER_NAME : IpLiteral.text(router)).build();
             OkHttpClient.Builder b = RouterHttp.CLIENT.newBuilder().socketFactory(new BoundSockets(from));
             if (scoped) {
                 b.dns(host -> {
                     if (host.equals(ROUTER_NAME)) return List.of(router);
                     throw new UnknownHostException(host);
                 });
+                // routers refuse a Host header that is not an address literal (miniupnpd: DNS rebinding protection)
+                String hostHeader = "[" + IpLiteral.text(router) + "]:" + url.port();
+                b.addInterceptor(chain -> chain.proceed(chain.request().newBuilder().header("Host", hostHeader).build()));
             } else {
                 b.dns(Dns.SYSTEM);
             }
@@ -98,20 +102,22 @@ public final class Ipv6Firewall {
     }
 
     /**
-     * AddPinhole from any remote host and port to [{@link #from()}]:{@code internalPort}. A router asked again for
-     * the same pinhole extends it and answers the same UniqueID.
+     * AddPinhole from any remote host and port to [{@code internalClient}]:{@code internalPort}. A router asked again
+     * for the same pinhole extends it and answers the same UniqueID. Routers that follow the IGD:2 recommendation
+     * (miniupnpd) grant only pinholes to {@link #from()} itself and to ports from 1024 (606 otherwise).
      */
-    public Pinhole add(int internalPort, String protocol, int leaseSeconds) throws IOException {
+    public Pinhole add(Inet6Address internalClient, int internalPort, String protocol, int leaseSeconds)
+            throws IOException {
         int lease = Math.max(1, Math.min(MAX_LEASE_SECONDS, leaseSeconds));
         Map<String, String> args = new LinkedHashMap<>();
         args.put("RemoteHost", "");
         args.put("RemotePort", "0");
-        args.put("InternalClient", from.getHostAddress());
+        args.put("InternalClient", IpLiteral.text(internalClient)); // compared as text by some routers
         args.put("InternalPort", Integer.toString(internalPort));
         args.put("Protocol", protocolNumber(protocol));
         args.put("LeaseTime", Integer.toString(lease));
         String id = call("AddPinhole", args).get("UniqueID");
-        return new Pinhole(uniqueId(id), from, internalPort, protocol, lease);
+        return new Pinhole(uniqueId(id), internalClient, internalPort, protocol, lease);
     }
 
     /** UpdatePinhole: a new lease for a pinhole; 704 (UpnpException) when the router no longer has it. */

@@ -63,14 +63,14 @@ class Ipv6FirewallTest {
             server.enqueue(soap("AddPinhole", "<UniqueID>7</UniqueID>"));
             server.enqueue(soap("UpdatePinhole", ""));
             server.enqueue(fault(704, "NoSuchEntry"));
-            Ipv6Firewall.Pinhole p = fw.add(3389, "TCP", 100_000);
+            Ipv6Firewall.Pinhole p = fw.add(LOOPBACK6, 3389, "TCP", 100_000);
             assertEquals(new Ipv6Firewall.Pinhole(7, LOOPBACK6, 3389, "TCP", 86400), p, "lease capped at 86400 s");
             RecordedRequest add = server.takeRequest(1, TimeUnit.SECONDS);
             assertEquals("/ctl/IP6FCtl", add.getUrl().encodedPath());
             assertEquals("\"" + GatewayDescription.IPV6_FIREWALL + "#AddPinhole\"", add.getHeaders().get("SOAPAction"));
             String body = add.getBody().utf8();
             for (String arg : new String[]{"<RemoteHost></RemoteHost>", "<RemotePort>0</RemotePort>",
-                    "<InternalClient>0:0:0:0:0:0:0:1</InternalClient>", "<InternalPort>3389</InternalPort>",
+                    "<InternalClient>::1</InternalClient>", "<InternalPort>3389</InternalPort>",
                     "<Protocol>6</Protocol>", "<LeaseTime>86400</LeaseTime>"}) {
                 assertTrue(body.contains(arg), arg + " in " + body);
             }
@@ -91,11 +91,11 @@ class Ipv6FirewallTest {
             server.enqueue(fault(704, "NoSuchEntry"));
             server.enqueue(soap("AddPinhole", "<UniqueID>70000</UniqueID>"));
             server.enqueue(soap("AddPinhole", "<UniqueID>7 seven</UniqueID>"));
-            assertTrue(assertThrows(UpnpException.class, () -> fw.add(80, "TCP", 3600)).is(606));
+            assertTrue(assertThrows(UpnpException.class, () -> fw.add(LOOPBACK6, 80, "TCP", 3600)).is(606));
             assertTrue(assertThrows(UpnpException.class, () -> fw.update(
                     new Ipv6Firewall.Pinhole(3, LOOPBACK6, 8080, "UDP", 60), 60)).is(Ipv6Firewall.NO_SUCH_ENTRY));
-            assertTrue(assertThrows(UpnpException.class, () -> fw.add(8080, "UDP", 60)).getMessage().contains("over 65535"));
-            String m = assertThrows(UpnpException.class, () -> fw.add(8080, "UDP", 60)).getMessage();
+            assertTrue(assertThrows(UpnpException.class, () -> fw.add(LOOPBACK6, 8080, "UDP", 60)).getMessage().contains("over 65535"));
+            String m = assertThrows(UpnpException.class, () -> fw.add(LOOPBACK6, 8080, "UDP", 60)).getMessage();
             assertTrue(m.contains("UniqueID '7 seven', which is not a number"), m);
         }
     }
