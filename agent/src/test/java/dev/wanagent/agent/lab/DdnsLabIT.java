@@ -93,14 +93,17 @@ class DdnsLabIT {
         assertEquals(0, changed.exit(), changed.toString());
         assertEquals(next, dig("home." + ZONE, "A"));
         assertEquals(next, dig("www." + ZONE, "A"));
-        assertFalse(first.stdout().contains(" AAAA via ") || changed.stdout().contains(" AAAA via "),
-                "UPnP gives no IPv6 address: no AAAA update");
+        assertEquals("2a00:77:77::100", dig("home." + ZONE, "AAAA"),
+                "AAAA records carry the LAN host's own address (IPv6 has no NAT), whatever the WAN source");
+        assertFalse(changed.stdout().contains(" AAAA via rfc2136 " + ZONE + "@192.168.77.1: ok NOERROR"),
+                "an IPv4 change sends no AAAA update: " + changed.stdout());
     }
 
     @Test
     void aaaaRecordsFromTheRoutersIpv6Address() throws Exception {
-        Path cfg = config("  upnp: {enabled: false}\n  snmp: {enabled: true, host: 192.168.77.1, community: wanlab}",
-                "${TSIG_SECRET}");
+        Path cfg = Files.writeString(dir.resolve("router6.yaml"), Files.readString(config(
+                "  upnp: {enabled: false}\n  snmp: {enabled: true, host: 192.168.77.1, community: wanlab}",
+                "${TSIG_SECRET}")).replace("    ipv6: true\n", "    ipv6: true\n    ipv6Source: router\n"));
         Lab.Result r = Lab.agent(Map.of("TSIG_SECRET", tsig), "once", "-c", cfg.toString());
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.stdout().contains("dns home." + ZONE + " AAAA via rfc2136"), r.stdout());
