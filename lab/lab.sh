@@ -21,6 +21,7 @@
 #   lab/lab.sh router-requests on|show|off  count the LAN host's requests to the router (new TCP connections to
 #                                    the UPnP port, SNMP and SSDP packets) with nft counters in rtr
 #   lab/lab.sh igd 1|2               restart miniupnpd as an IGD v1 or v2 device
+#   lab/lab.sh upnp-off|upnp-on      the router's UPnP switched off / on (its SSDP and HTTP dropped; PCP/NAT-PMP stay)
 #   lab/lab.sh status                what is running
 set -euo pipefail
 
@@ -348,6 +349,27 @@ cmd_igd() { # switch the running router between IGD v1 and v2 (restarts miniupnp
   echo "lab: miniupnpd is now IGD v$1"
 }
 
+# UPnP off in the router's settings while PCP/NAT-PMP stay on: its own table, so nft_rules never touches it
+cmd_upnp_off() {
+  nsx rtr nft -f - <<NFT
+table inet labupnpoff
+delete table inet labupnpoff
+table inet labupnpoff {
+  chain input {
+    type filter hook input priority -10; policy accept;
+    iifname "rlan" udp dport 1900 drop
+    iifname "rlan" tcp dport $UPNP_PORT drop
+  }
+}
+NFT
+  echo "lab: the router's UPnP is off (SSDP and port $UPNP_PORT dropped; PCP/NAT-PMP on)"
+}
+
+cmd_upnp_on() {
+  nsx rtr nft delete table inet labupnpoff 2>/dev/null || true
+  echo "lab: the router's UPnP is on"
+}
+
 cmd_status() {
   for d in miniupnpd snmpd named; do
     if is_running $d; then echo "$d: running"; else echo "$d: stopped"; fi
@@ -369,6 +391,8 @@ case "${1:-}" in
   snmpd-start) need_root; is_running snmpd || start_snmpd ;;
   router-requests) shift; cmd_router_requests "$@" ;;
   igd) shift; cmd_igd "$@" ;;
+  upnp-off) cmd_upnp_off ;;
+  upnp-on) cmd_upnp_on ;;
   status) cmd_status ;;
   *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -19,7 +19,7 @@ final class Agent implements AutoCloseable {
     final Optional<SnmpWanSource> snmp;
     final Optional<PcpRouter> pcp;
     final Optional<OpenWrtWanSource> openwrt;
-    /** The mappings kept through PCP/NAT-PMP (UPnP disabled, PCP enabled). */
+    /** The mappings kept through PCP/NAT-PMP: always with UPnP disabled; while UPnP fails with both enabled. */
     final Optional<PcpMappings> pcpMappings;
     final List<WanSource> sources;
     final MappingReconciler reconciler;
@@ -55,7 +55,7 @@ final class Agent implements AutoCloseable {
             }).ifPresent(s::add);
         }
         this.sources = List.copyOf(s);
-        this.pcpMappings = upnp.isEmpty() ? pcp.map(p -> new PcpMappings(config.mappings(), p, clock)) : Optional.empty();
+        this.pcpMappings = pcp.map(p -> new PcpMappings(config.mappings(), p, clock));
         this.hostIpv6 = new HostIpv6(config.router().upnp().networkInterface(), config.hostId6());
         Pinholes pinholes = config.router().upnp().enabled() && config.router().upnp().pinholes()
                 && !config.mappings().isEmpty() ? new Pinholes(config.mappings(), config.hostId6().isPresent(), clock)

@@ -267,16 +267,27 @@ public final class Main {
         return FAILED;
     }
 
+    /**
+     * What each enabled protocol holds: the router's UPnP table, and the mappings kept over PCP/NAT-PMP. Fails only
+     * when no enabled protocol answered.
+     */
     private int mappings(Agent agent) {
-        if (agent.pcpMappings.isPresent()) return PcpMappingsCommand.list(agent, out, err);
-        if (agent.upnp.isEmpty()) {
-            err.println("wan-agent: the port-mapping table is read over UPnP, and router.upnp.enabled is false");
+        if (agent.upnp.isEmpty() && agent.pcp.isEmpty()) {
+            err.println("wan-agent: mappings are read over UPnP or PCP/NAT-PMP, and router.upnp.enabled and"
+                    + " router.pcp.enabled are false");
             return FAILED;
         }
+        boolean answered = false;
+        if (agent.upnp.isPresent()) answered = upnpTable(agent) == OK;
+        if (agent.pcp.isPresent()) answered |= PcpMappingsCommand.list(agent, out, err) == OK;
+        return answered ? OK : FAILED;
+    }
+
+    private int upnpTable(Agent agent) {
         try {
             InternetGateway g = agent.upnp.get().gateway();
             List<PortMapping> table = g.portMappings();
-            out.println("router " + g.description().location() + ": " + table.size() + " port mapping"
+            out.println("UPnP: router " + g.description().location() + ": " + table.size() + " port mapping"
                     + (table.size() == 1 ? "" : "s"));
             for (PortMapping m : table) {
                 boolean ours = agent.config.mappings().stream().anyMatch(c -> c.externalPort() == m.externalPort()
@@ -289,7 +300,7 @@ public final class Main {
             }
             return OK;
         } catch (IOException e) {
-            err.println("wan-agent: cannot read the port-mapping table: " + e.getMessage());
+            err.println("wan-agent: cannot read the port-mapping table over UPnP: " + e.getMessage());
             return FAILED;
         }
     }

@@ -54,8 +54,13 @@ final class MappingReconciler {
     private final Map<String, MappingState> states = new HashMap<>();
     private final Map<String, String> lastProblem = new HashMap<>();
 
-    /** Keeps the mappings through PCP/NAT-PMP instead, when UPnP is disabled (null: none). */
+    /**
+     * Keeps the mappings through PCP/NAT-PMP (null: PCP off): always when UPnP is disabled, and while the router
+     * cannot be reached over UPnP when both are enabled (UPnP switched off on the router, or failing).
+     */
     private final PcpMappings pcp;
+    /** True while UPnP cannot be reached and PCP/NAT-PMP keeps the mappings instead. */
+    private boolean onPcp;
     /** Keeps an IPv6 pinhole per mapping next to the UPnP mappings (null: router.upnp.pinholes off). */
     private final Pinholes pinholes;
     /** Set in a pass that found a mapping it held gone from the router. */
@@ -75,14 +80,21 @@ final class MappingReconciler {
                       Clock clock) {
         this.mappings = mappings;
         this.router = router;
-        this.pcp = router == null ? pcp : null;
+        this.pcp = pcp;
         this.pinholes = router == null ? null : pinholes;
         this.clock = clock;
     }
 
     /** The earliest time after {@code now} that a mapping needs a pass by itself: a renewal or a retry. */
     synchronized Optional<Instant> nextDue(Instant now) {
-        if (pcp != null) return pcp.nextDue(now);
+        if (pcp != null && (router == null || onPcp)) {
+            // on PCP: its renewals, and (UPnP enabled) UPnP's own retry, to switch back when it answers again
+            Optional<Instant> upnpRetry = router == null ? Optional.empty() : states.values().stream()
+                    .map(MappingState::retryAt).flatMap(Optional::stream).filter(t -> t.isAfter(now))
+                    .min(Instant::compareTo);
+            return java.util.stream.Stream.of(pcp.nextDue(now), upnpRetry).flatMap(Optional::stream)
+                    .min(Instant::compareTo);
+        }
         Optional<Instant> mappingsDue = states.values().stream().map(MappingState::due).flatMap(Optional::stream)
                 .filter(t -> t.isAfter(now)).min(Instant::compareTo);
         Optional<Instant> pinholesDue = pinholes == null ? Optional.empty() : pinholes.nextDue(now);
@@ -99,7 +111,7 @@ final class MappingReconciler {
 
     /** One pass over every mapping, and (UPnP) each one's IPv6 pinhole to the served address in {@code lan}. */
     synchronized List<MappingStatus> reconcile(HostIpv6.Lan lan) {
-        if (pcp != null) return pcp.reconcile();
+        if (pcp != null && router == null) return pcp.reconcile();
         lostThisPass = false;
         lastLan = lan;
         List<MappingStatus> out = new ArrayList<>();
@@ -109,7 +121,17 @@ final class MappingReconciler {
             gateway = router.gateway();
         } catch (IOException e) {
             for (MappingConfig m : mappings) out.add(unreachable(m, "router not reachable over UPnP: " + e.getMessage()));
-            return out;
+            if (pcp == null) return out;
+            if (!onPcp) {
+                LOG.warn("UPnP: the router does not answer ({}): keeping the mappings through PCP/NAT-PMP until it"
+                        + " does", e.getMessage());
+                onPcp = true;
+            }
+            return pcp.reconcile();
+        }
+        if (onPcp) {
+            LOG.info("UPnP: the router answers again: keeping the mappings over UPnP (the PCP/NAT-PMP ones lapse)");
+            onPcp = false;
         }
         for (MappingConfig m : mappings) {
             try {
@@ -201,7 +223,7 @@ final class MappingReconciler {
 
     /** Deletes the mappings this agent keeps (removeMappingsOnExit); only those still pointing at this host. */
     synchronized void removeAll() {
-        if (pcp != null) {
+        if (pcp != null && (router == null || onPcp)) {
             pcp.removeAll();
             return;
         }

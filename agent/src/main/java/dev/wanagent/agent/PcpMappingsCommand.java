@@ -19,9 +19,10 @@ final class PcpMappingsCommand {
         try {
             PcpClient c = agent.pcp.orElseThrow().client();
             PcpClient.ExternalAddress a = c.externalAddress();
-            out.println("router " + c.gateway().getHostAddress() + " over " + a.via().label() + ": external address "
+            out.println(a.via().label() + ": router " + c.gateway().getHostAddress() + ", external address "
                     + a.address().getHostAddress() + ", epoch " + a.epoch() + " s; " + a.via().label()
-                    + " cannot list the router's table: the mappings `run` keeps there:");
+                    + " cannot list the router's table; the mappings `run` keeps there"
+                    + (agent.upnp.isPresent() ? " while UPnP does not answer" : "") + ":");
             for (MappingConfig m : agent.config.mappings()) {
                 out.println(String.format("* %-3s %5d -> this host:%d  %s  '%s'", m.protocol(), m.externalPort(),
                         m.internalPort(), m.leaseSeconds() == 0 ? "lifetime " + PcpMappings.PERMANENT_LIFETIME + "s"

@@ -142,7 +142,7 @@ class AgentLabIT {
         Lab.Result table = Lab.agent(env, "mappings", "-c", path);
         assertEquals(0, table.exit());
         List<String> lines = table.stdout().lines().toList();
-        assertEquals("router " + Lab.ROOT_DESC + ": 2 port mappings", lines.get(0));
+        assertEquals("UPnP: router " + Lab.ROOT_DESC + ": 2 port mappings", lines.get(0));
         assertTrue(lines.stream().anyMatch(l -> l.matches("\\* TCP +8080 -> 192\\.168\\.77\\.100:80 +lease \\d+s +'wan-agent web'")),
                 table.stdout());
         assertTrue(lines.stream().anyMatch(l -> l.matches("\\* TCP +3389 -> 192\\.168\\.77\\.100:3389 +lease \\d+s +'wan-agent rdp'")),

@@ -89,4 +89,55 @@ class PcpLabIT {
             }
         }
     }
+
+    /** The DNAT rules miniupnpd holds (one per mapping, whichever protocol made it). */
+    private static String natRules() {
+        try {
+            return Lab.run(List.of("ip", "netns", "exec", "rtr", "nft", "list", "chain", "inet", "filter",
+                    "prerouting_miniupnpd"), Duration.ofSeconds(10)).stdout();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static boolean forwards(String rules, int port, String to) {
+        return rules.lines().anyMatch(l -> l.contains("dport " + port + " ") && l.contains(to));
+    }
+
+    @Test
+    void withUpnpOffOnTheRouterPcpKeepsTheMappingsAndUpnpTakesOverWhenItIsBack() throws Exception {
+        Lab.lab("reboot-router"); // empty tables
+        Lab.lab("upnp-off");
+        Path cfg = Files.writeString(dir.resolve("both.yaml"), """
+                router:
+                  upnp: {enabled: true}
+                  pcp: {enabled: true}
+                pollInterval: 2s
+                mappings:
+                  - {name: web, externalPort: 8080, internalPort: 80, leaseSeconds: 600}
+                  - {name: rdp, externalPort: 3389, internalPort: 3389, leaseSeconds: 600}
+                stateDir: %s
+                """.formatted(dir.resolve("state-both")));
+        try (RunningAgent agent = new RunningAgent(cfg, dir.resolve("agent-both.log"), Map.of())) {
+            Duration made = Lab.await("the mappings through PCP while UPnP is off", Duration.ofSeconds(15), () -> {
+                String rules = natRules();
+                return forwards(rules, 8080, "192.168.77.100:80") && forwards(rules, 3389, "192.168.77.100:3389");
+            });
+            assertTrue(agent.log().contains("keeping the mappings through PCP/NAT-PMP until it does"), agent.log());
+            Lab.Result list = Lab.agent(Map.of(), "mappings", "-c", cfg.toString());
+            assertEquals(0, list.exit(), "PCP answered, UPnP did not: " + list);
+            assertTrue(list.stderr().contains("cannot read the port-mapping table over UPnP"), list.stderr());
+            assertTrue(list.stdout().contains("PCP: router 192.168.77.1") && list.stdout().contains("while UPnP does not answer"),
+                    list.stdout());
+            Lab.lab("upnp-on");
+            Duration back = Lab.await("UPnP keeping the mappings again", Duration.ofSeconds(20),
+                    () -> agent.logContains("the router answers again"));
+            Lab.Result table = Lab.agent(Map.of(), "mappings", "-c", cfg.toString());
+            assertTrue(table.stdout().contains("UPnP: router " + Lab.ROOT_DESC + ": 2 port mappings"), table.stdout());
+            System.out.println("UPnP off: mappings through PCP " + made.toMillis() + " ms after start; UPnP back in use "
+                    + back.toMillis() + " ms after it was switched on again");
+        } finally {
+            Lab.lab("upnp-on");
+        }
+    }
 }
