@@ -28,16 +28,18 @@ class Ipv6LabIT {
     @TempDir
     Path dir;
     private String tsig;
+    private boolean inLab;
 
     @BeforeEach
     void lab() throws IOException {
         Lab.require();
+        inLab = true;
         tsig = Files.readString(Path.of("/run/wan-agent-lab/tsig.secret")).trim();
     }
 
     @AfterEach
     void cleanUp() throws IOException {
-        Lab.lab("reboot-router"); // no pinholes or mappings left for the next test
+        if (inLab) Lab.lab("reboot-router"); // no pinholes or mappings left for the next test
     }
 
     private Path config(String extraTop, String extraProvider) throws IOException {
