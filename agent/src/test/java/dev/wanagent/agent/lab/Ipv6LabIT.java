@@ -129,8 +129,9 @@ class Ipv6LabIT {
                     return false;
                 }
             });
-            Lab.lab("reboot-router");
+            Lab.lab("router-down"); // a reboot's first half: miniupnpd gone, its rules flushed
             assertFalse(hasPinhole(pinholes(), HOST6_HEX, 3389), "a restart loses the pinholes");
+            Lab.lab("router-up");
             Duration back = Lab.await("the pinhole back after the router restart", Duration.ofSeconds(10), () -> {
                 try {
                     return hasPinhole(pinholes(), HOST6_HEX, 3389);
