@@ -50,6 +50,8 @@ die() { echo "lab: $*" >&2; exit 1; }
 need_root() { [ "$(id -u)" = 0 ] || die "must run as root (network namespaces)"; }
 
 PACKAGES="miniupnpd-nftables miniupnpc snmpd snmp bind9 bind9-dnsutils nftables natpmpc iproute2 procps curl"
+# lab/packages.sh: systemd-analyze, shellcheck, unzip, xmllint
+PACKAGES="$PACKAGES systemd shellcheck unzip libxml2-utils"
 
 cmd_install() {
   need_root
@@ -57,6 +59,11 @@ cmd_install() {
   # the toolchain, on a machine that lacks it
   command -v javac >/dev/null 2>&1 || missing="$missing openjdk-17-jdk-headless"
   command -v mvn >/dev/null 2>&1 || missing="$missing maven"
+  # the .deb's Depends (lab/packages.sh installs it with dpkg -i)
+  case "$(dpkg-query -W -f='${Status} ${Provides}\n' | grep '^install ok installed')" in
+    *java17-runtime-headless*) ;;
+    *) missing="$missing default-jre-headless" ;;
+  esac
   for p in $PACKAGES; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"; done
   if [ -n "$missing" ]; then
     echo "lab: installing$missing"

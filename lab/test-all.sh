@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of wan-agent: the unit tests, then the lab integration tests inside the lab's LAN
-# namespace against real miniupnpd, snmpd and a dyndns2 endpoint, then the fault suite (lab/faults.sh, about
-# 4-5 minutes, on a lab of its own). As root it installs the lab's packages and builds and removes the lab
+# Runs every test of wan-agent: the unit tests, the packages' checks (lab/packages.sh: the .deb, the Windows zip,
+# the OpenWrt scripts), then the lab integration tests inside the lab's LAN namespace against real miniupnpd,
+# snmpd and a dyndns2 endpoint, then the fault suite (lab/faults.sh, about 4-5 minutes, on a lab of its own). As root it installs the lab's packages and builds and removes the lab
 # itself. Without root the lab tests are skipped with a message (in CI they must run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,9 @@ if [ "$(id -u)" != 0 ]; then
   [ "${CI:-}" = true ] && { echo "CI must run the lab tests: run .ci/run as root" >&2; exit 1; }
   exit 0
 fi
+
+echo "== packages (lab/packages.sh: the .deb installed, its unit verified, run and removed; the Windows zip; the OpenWrt scripts)"
+lab/packages.sh
 
 echo "== lab tests (inside the lab's LAN namespace)"
 trap 'lab/lab.sh down >/dev/null 2>&1 || true' EXIT
