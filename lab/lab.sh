@@ -50,8 +50,8 @@ die() { echo "lab: $*" >&2; exit 1; }
 need_root() { [ "$(id -u)" = 0 ] || die "must run as root (network namespaces)"; }
 
 PACKAGES="miniupnpd-nftables miniupnpc snmpd snmp bind9 bind9-dnsutils nftables natpmpc iproute2 procps curl"
-# lab/packages.sh: systemd-analyze, shellcheck, unzip, xmllint
-PACKAGES="$PACKAGES systemd shellcheck unzip libxml2-utils"
+# lab/packages.sh: systemd-analyze, systemd-nspawn, shellcheck, unzip, xmllint
+PACKAGES="$PACKAGES systemd systemd-container shellcheck unzip libxml2-utils"
 
 cmd_install() {
   need_root
