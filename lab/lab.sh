@@ -10,7 +10,9 @@
 #   lab/lab.sh install               apt packages the lab (and the build) needs (idempotent)
 #   lab/lab.sh up [--igd1]           build the namespaces and start the daemons (IGD v2 by default)
 #   lab/lab.sh down                  stop everything and delete the namespaces
-#   lab/lab.sh wan-change [ADDR]     move the router's WAN address (PPPoE-style: old removed, new added)
+#   lab/lab.sh wan-change [ADDR]     move the router's WAN address (PPPoE-style: old removed, new added); an
+#                                    ADDR outside 11.22.33.0/24 (100.64.0.44: CGNAT, 10.0.0.44: double NAT) gets
+#                                    its .1 on the isp side as the router's gateway
 #   lab/lab.sh wan-ip                print the router's current WAN address
 #   lab/lab.sh wan-remove            remove the WAN address (link down); wan-change ADDR brings one back
 #   lab/lab.sh reboot-router         kill miniupnpd, flush its rules, start it again (all mappings lost)
@@ -282,12 +284,15 @@ cmd_wan_change() {
     new=$WAN_NET.$(( (last - 40 + 1) % 200 + 40 ))
   fi
   [ "$new" != "$old" ] || { echo "$new"; return 0; }
+  local gw=${new%.*}.1
+  # the isp side answers on the new address's /24 too (11.22.33.1 stays: the lab's internet servers listen there)
+  [ "$gw" = "$WAN_GW" ] || ip -n isp addr replace "$gw/24" dev isp0
   [ -n "$old" ] && ip -n rtr addr del "$old/24" dev rwan
   # for benchmarks: the moment just before the new address is added, in epoch milliseconds (an upper bound
   # on what follows: it includes starting `ip`)
   [ -n "${LAB_STAMP_FILE:-}" ] && { local us=${EPOCHREALTIME/./}; echo $(( us / 1000 )) > "$LAB_STAMP_FILE"; }
   ip -n rtr addr add "$new/24" dev rwan
-  ip -n rtr route replace default via $WAN_GW
+  ip -n rtr route replace default via "$gw"
   echo "$new"
 }
 
@@ -401,5 +406,5 @@ case "${1:-}" in
   upnp-off) cmd_upnp_off ;;
   upnp-on) cmd_upnp_on ;;
   status) cmd_status ;;
-  *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -19,6 +19,8 @@ final class Agent implements AutoCloseable {
     final Optional<SnmpWanSource> snmp;
     final Optional<PcpRouter> pcp;
     final Optional<OpenWrtWanSource> openwrt;
+    /** The web echo: the last source, asked only while every router source fails. */
+    final Optional<WebEcho> web;
     /** The mappings kept through PCP/NAT-PMP: always with UPnP disabled; while UPnP fails with both enabled. */
     final Optional<PcpMappings> pcpMappings;
     final List<WanSource> sources;
@@ -45,6 +47,10 @@ final class Agent implements AutoCloseable {
                 : Optional.empty();
         this.openwrt = config.router().openwrt().enabled()
                 ? Optional.of(new OpenWrtWanSource(config.router().openwrt())) : Optional.empty();
+        this.http = ProviderHttp.newClient();
+        SecureRandom random = new SecureRandom();
+        this.web = config.router().web().enabled()
+                ? Optional.of(new WebEcho(config.router().web(), http, clock, random::nextDouble)) : Optional.empty();
         List<WanSource> s = new ArrayList<>();
         for (String name : config.router().sourceOrder()) {
             (switch (name) {
@@ -54,6 +60,7 @@ final class Agent implements AutoCloseable {
                 default -> pcp.<WanSource>map(p -> p);
             }).ifPresent(s::add);
         }
+        web.ifPresent(s::add);
         this.sources = List.copyOf(s);
         this.pcpMappings = pcp.map(p -> new PcpMappings(config.mappings(), p, clock));
         this.hostIpv6 = new HostIpv6(config.router().upnp().networkInterface(), config.hostId6());
@@ -62,9 +69,7 @@ final class Agent implements AutoCloseable {
                 : null;
         this.reconciler = new MappingReconciler(config.mappings(), upnp.orElse(null), pcpMappings.orElse(null),
                 pinholes, clock);
-        this.http = ProviderHttp.newClient();
         List<DnsProvider> providers = config.providers().stream().map(p -> DnsProviders.create(p, http)).toList();
-        SecureRandom random = new SecureRandom();
         this.store = new StateStore(config.stateDir());
         this.dispatcher = new UpdateDispatcher(providers, changesState ? store.open() : store.read().state(), store,
                 ConfigFingerprint.in(config.stateDir()), clock, random::nextDouble);

@@ -58,7 +58,7 @@ public final class Main {
         Options o = new Options();
         o.addOption(Option.builder("c").longOpt("config").hasArg().argName("FILE")
                 .desc("config file (YAML, or JSON when it ends in .json)").get());
-        o.addOption(Option.builder().longOpt("source").hasArg().argName("upnp|snmp|pcp|openwrt")
+        o.addOption(Option.builder().longOpt("source").hasArg().argName("upnp|snmp|pcp|openwrt|web")
                 .desc("wan-ip: read from this source only").get());
         o.addOption(Option.builder().longOpt("add").hasArg().argName("EXT[:INT][/tcp|udp]")
                 .desc("mappings: add one mapping for this host (or --client), e.g. 8080:80/tcp").get());
@@ -83,7 +83,9 @@ public final class Main {
                         + "  once       one full pass: WAN address, port mappings, DNS; exit 0 on success\n"
                         + "  wan-ip     print the router's WAN address\n"
                         + "  mappings   list the router's port-mapping table (--add/--delete: change one entry)\n"
-                        + "  check      validate the config and probe each configured source\n"
+                        + "  check      the doctor: probe the router, mappings, web echo and DNS state read-only, and\n"
+                        + "             say in plain words what to do (CGNAT, double NAT, UPnP off, ...); exit 1 when\n"
+                        + "             something blocks the config's mappings or DNS\n"
                         + "  status     what the agent last saw and pushed, per DNS record (from the state file)\n\nOptions:",
                 options(), 2, 4, "\nExit codes: 0 success, 1 failure (or an unusable config), 2 bad usage.", false);
         w.flush();
@@ -126,8 +128,8 @@ public final class Main {
             usage(err);
             return USAGE;
         }
-        if (source.isPresent() && !List.of("upnp", "snmp", "pcp", "openwrt").contains(source.get())) {
-            err.println("wan-agent: --source must be upnp, snmp, pcp or openwrt, not '" + source.get() + "'");
+        if (source.isPresent() && !List.of("upnp", "snmp", "pcp", "openwrt", "web").contains(source.get())) {
+            err.println("wan-agent: --source must be upnp, snmp, pcp, openwrt or web, not '" + source.get() + "'");
             usage(err);
             return USAGE;
         }
@@ -165,7 +167,7 @@ public final class Main {
                 case "wan-ip" -> wanIp(agent, source);
                 case "mappings" -> edit.isPresent() ? edit.get().apply(agent, out, err) : mappings(agent);
                 case "status" -> status(agent);
-                default -> check(agent);
+                default -> CheckCommand.run(agent, out);
             };
         }
     }
@@ -303,38 +305,6 @@ public final class Main {
             err.println("wan-agent: cannot read the port-mapping table over UPnP: " + e.getMessage());
             return FAILED;
         }
-    }
-
-    private int check(Agent agent) {
-        AgentConfig c = agent.config;
-        out.println("config: ok (" + c.mappings().size() + " mapping(s), " + c.providers().size()
-                + " provider(s), poll every " + c.pollInterval().toSeconds() + "s, state in " + c.stateDir() + ")");
-        boolean allOk = true;
-        String firstAddress = null;
-        for (WanSource s : agent.sources) {
-            try {
-                String d = s.describe();
-                out.println(s.name() + ": ok: " + d);
-                String addr = s.readWanAddress().ipv4().getHostAddress();
-                if (firstAddress == null) {
-                    firstAddress = addr;
-                } else if (!firstAddress.equals(addr)) {
-                    out.println("warning: sources disagree: " + agent.sources.get(0).name() + " says " + firstAddress
-                            + ", " + s.name() + " says " + addr + " (the first healthy source in config order wins)");
-                }
-            } catch (IOException e) {
-                out.println(s.name() + ": FAILED: " + e.getMessage());
-                allOk = false;
-            }
-        }
-        if (!c.router().upnp().enabled()) out.println("upnp: disabled");
-        if (!c.router().snmp().enabled()) out.println("snmp: disabled");
-        if (!c.router().pcp().enabled()) out.println("pcp: disabled");
-        if (!c.router().openwrt().enabled()) out.println("openwrt: disabled");
-        for (var p : c.providers()) {
-            out.println("provider: " + p.label() + " for " + String.join(", ", p.hostnames()));
-        }
-        return allOk ? OK : FAILED;
     }
 
     private int status(Agent agent) {

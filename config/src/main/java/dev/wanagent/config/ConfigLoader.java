@@ -189,6 +189,7 @@ public final class ConfigLoader {
         SnmpConfig snmp = r.object("snmp").map(this::readSnmp).orElse(SnmpConfig.disabled());
         PcpConfig pcp = r.object("pcp").map(this::readPcp).orElse(PcpConfig.disabled());
         OpenWrtConfig openwrt = r.object("openwrt").map(OpenWrtConfigReader::read).orElse(OpenWrtConfig.disabled());
+        WebEchoConfig web = r.object("web").map(WebEchoConfigReader::read).orElse(WebEchoConfig.disabled());
         r.rejectUnknownKeys();
         // enabled sources in the order the config lists them; UPnP (enabled by default) first when not listed
         List<String> order = new ArrayList<>(r.keys().stream()
@@ -201,7 +202,7 @@ public final class ConfigLoader {
             case "openwrt" -> !openwrt.enabled();
             default -> !pcp.enabled();
         });
-        return new RouterConfig(upnp, snmp, pcp, openwrt, order);
+        return new RouterConfig(upnp, snmp, pcp, openwrt, order, web);
     }
 
     /** {@code router.pcp: {enabled, protocol: auto | pcp | natpmp, gateway: IPv4}}. */
@@ -623,7 +624,7 @@ public final class ConfigLoader {
      * A duration such as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d} in [minimum, maximum]
      * (maximum at most {@link #MAX_DURATION}); a number of any size is "too long", never an overflow.
      */
-    private static Duration duration(ConfigNode n, String key, String text, Duration minimum, Duration maximum) {
+    static Duration duration(ConfigNode n, String key, String text, Duration minimum, Duration maximum) {
         Duration max = maximum.compareTo(MAX_DURATION) > 0 ? MAX_DURATION : maximum;
         Matcher m = DURATION.matcher(text.trim());
         if (!m.matches()) {

@@ -76,6 +76,7 @@ class ConfigLoaderPropertiesTest {
                 trapPort: 1162
               openwrt: {enabled: true, url: "http://192.168.1.1/ubus", username: wan-agent, password: "${NOIP_PASSWORD}",
                         interface: wan, interface6: wan6, allowPlainHttp: false}
+              web: {enabled: true, urls: [https://api.ipify.org, "https://ipv4.icanhazip.com"], interval: 10m}
             pollInterval: 5m
             mappings:
               - {name: web, externalPort: 8080, internalPort: 80, protocol: TCP, internalClient: auto, leaseSeconds: 3600}
@@ -121,7 +122,7 @@ class ConfigLoaderPropertiesTest {
             "ipv6", "forceRefresh", "verifyDns", "verifyDnsServer", "allowPlainHttp", "apiToken", "zone", "create",
             "proxied", "ttl", "token", "tsigKeyName", "tsigAlgorithm", "tsigSecret", "accessKeyId", "accessKeySecret",
             "secretId", "secretKey", "domain", "url", "method", "headers", "body", "successPattern", "stateDir",
-            "removeMappingsOnExit", "status", "listen", "openwrt", "interface6");
+            "removeMappingsOnExit", "status", "listen", "openwrt", "interface6", "web", "urls", "interval");
 
     /** {@code key.path: message} (paths as ConfigNode writes them: plain or quoted keys, [n] indexes). */
     private static final Pattern KEY_PATH_LINE = Pattern.compile(
