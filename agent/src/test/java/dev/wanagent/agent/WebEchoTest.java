@@ -183,4 +183,49 @@ class WebEchoTest {
         assertEquals(Optional.empty(), WebEcho.agreement(List.of(a, b, none, none)));
         assertEquals(Optional.of(ip("81.2.69.160")), WebEcho.agreement(List.of(a, b, none, c)));
     }
+
+    @Test
+    void theMonitorAsksTheEchoOnlyWhileTheRouterAnswersNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        boolean[] routerUp = {false};
+        WanSource router = new WanSource() {
+            @Override
+            public String name() {
+                return "upnp";
+            }
+
+            @Override
+            public WanAddress readWanAddress() throws IOException {
+                if (!routerUp[0]) throw new IOException("no answer from the router");
+                return WanAddress.ipv4Only(ip("81.2.69.160"));
+            }
+
+            @Override
+            public String describe() {
+                return "stub";
+            }
+        };
+        WebEcho echo = echo("/a", "/b");
+        StateStore store = new StateStore(dir);
+        UpdateDispatcher dispatcher = new UpdateDispatcher(List.of(), store.open(), store, ConfigFingerprint.in(dir),
+                clock, () -> 0.5);
+        WanMonitor monitor = new WanMonitor(List.of(router, echo), new MappingReconciler(List.of(), null, null, clock),
+                dispatcher, Duration.ofMinutes(5), clock);
+        try {
+            server.enqueue(text(200, "81.2.69.170"));
+            server.enqueue(text(200, "81.2.69.170"));
+            WanMonitor.PassResult down = monitor.pass();
+            assertEquals("web", down.source());
+            assertEquals(ip("81.2.69.170"), down.wanAddress().orElseThrow().ipv4());
+            assertEquals(2, server.getRequestCount());
+
+            routerUp[0] = true;
+            clock.advance(Duration.ofMinutes(10)); // past the echo's interval and the router's back-off
+            WanMonitor.PassResult up = monitor.pass();
+            assertEquals("upnp", up.source());
+            assertEquals(2, server.getRequestCount(), "the echo is not asked while the router answers");
+        } finally {
+            dispatcher.close();
+        }
+    }
 }

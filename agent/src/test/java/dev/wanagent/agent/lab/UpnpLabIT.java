@@ -124,6 +124,10 @@ class UpnpLabIT {
                 + " 192.168.77.66:80 ('other host') by another host; not taking it over"), once.stdout());
         assertTrue(once.stdout().contains("mapping rdp: ok"), once.stdout());
         assertTrue(Lab.upnpcList().contains("8080->192.168.77.66:80"), "never stolen without force");
+        Lab.Result check = Lab.agent(Lab.AGENT_ENV, "check", "-c", cfg.toString());
+        assertEquals(1, check.exit(), check.toString());
+        assertTrue(check.stdout().contains("\nmapping web: BLOCKING: external port 8080/TCP is forwarded to"
+                + " 192.168.77.66:80 ('other host') by another host: free it on the router"), check.stdout());
 
         // force: true asks the router to hand the port over; miniupnpd's secure mode refuses, and says so
         Path forced = Lab.writeConfig(dir, Files.readString(cfg).replace("    leaseSeconds: 3600\n",
