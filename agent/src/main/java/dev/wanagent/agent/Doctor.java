@@ -146,7 +146,7 @@ final class Doctor {
         }
 
         echo(o, answered.flatMap(SourceReading::address), routerPublic, goal).ifPresent(out::add);
-        out.addAll(mappings(o));
+        out.addAll(mappings(o, routerPublic));
         ipv6(o).ifPresent(out::add);
         out.addAll(providers(o));
         out.add(summary(out));
@@ -233,7 +233,7 @@ final class Doctor {
                 ? ": the public address of the NAT in front of the router" : "")));
     }
 
-    private static List<Finding> mappings(Observations o) {
+    private static List<Finding> mappings(Observations o, boolean routerPublic) {
         List<MappingConfig> declared = o.config().mappings();
         if (declared.isEmpty()) return List.of();
         List<Finding> out = new ArrayList<>();
@@ -258,7 +258,10 @@ final class Doctor {
             }
         }
         if (o.conflicts().isEmpty() && o.mappingsRead()) {
-            out.add(Finding.ok("mappings", declared.size() + " declared, no external port held by another host"));
+            String free = declared.size() + " declared, no external port held by another host";
+            out.add(routerPublic ? Finding.ok("mappings", free)
+                    : Finding.note("mappings", free + " (but unreachable from the internet while the router's WAN"
+                    + " address is not public, see above)"));
         } else if (!o.mappingsRead() && protocol.equals("pcp")) {
             out.add(Finding.note("mappings", "kept over PCP/NAT-PMP, which cannot tell who holds a port without"
                     + " taking it: `once` shows whether each mapping is granted"));

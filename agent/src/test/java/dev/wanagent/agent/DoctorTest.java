@@ -114,6 +114,8 @@ class DoctorTest {
                 + " carrier-grade NAT (one public address shared by many customers): no port forward can work from"
                 + " the internet: ask the ISP for a public IPv4 address, or use IPv6", find(f, "cgnat").line());
         assertEquals("summary: BLOCKING: 1 problem(s) to fix, see above: cgnat", find(f, "summary").line());
+        assertEquals("mappings: note: 1 declared, no external port held by another host (but unreachable from the"
+                + " internet while the router's WAN address is not public, see above)", find(f, "mappings").line());
         // the edges of 100.64.0.0/10
         assertTrue(blocks(new Seen(MAPPINGS, snmp("100.127.255.254")).diagnose()));
         assertEquals("wan: ok: the router's WAN address 100.128.0.1 (snmp) is public",
