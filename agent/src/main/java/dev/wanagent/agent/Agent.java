@@ -27,6 +27,8 @@ final class Agent implements AutoCloseable {
     final MappingReconciler reconciler;
     /** The LAN's IPv6 as this host sees it: the served address for AAAA records and pinholes. */
     final HostIpv6 hostIpv6;
+    /** The DNS provider accounts, in config order. */
+    final List<DnsProvider> providers;
     final UpdateDispatcher dispatcher;
     final WanMonitor monitor;
     private final OkHttpClient http;
@@ -69,7 +71,7 @@ final class Agent implements AutoCloseable {
                 : null;
         this.reconciler = new MappingReconciler(config.mappings(), upnp.orElse(null), pcpMappings.orElse(null),
                 pinholes, clock);
-        List<DnsProvider> providers = config.providers().stream().map(p -> DnsProviders.create(p, http)).toList();
+        this.providers = config.providers().stream().map(p -> DnsProviders.create(p, http)).toList();
         this.store = new StateStore(config.stateDir());
         this.dispatcher = new UpdateDispatcher(providers, changesState ? store.open() : store.read().state(), store,
                 ConfigFingerprint.in(config.stateDir()), clock, random::nextDouble);

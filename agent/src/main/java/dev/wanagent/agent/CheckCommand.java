@@ -7,6 +7,7 @@ import dev.wanagent.agent.Doctor.Trouble;
 import dev.wanagent.agent.Doctor.TroubleKind;
 import dev.wanagent.config.MappingConfig;
 import dev.wanagent.config.ProviderConfig;
+import dev.wanagent.ddns.DnsProvider;
 import dev.wanagent.pcp.PcpException;
 import dev.wanagent.upnp.InternetGateway;
 import dev.wanagent.upnp.PortMapping;
@@ -20,7 +21,7 @@ import java.util.Optional;
 
 /**
  * {@code wan-agent check} (the doctor): probes what the config uses, read-only (no mapping is made, no DNS record
- * changed), lets {@link Doctor} decide, and prints one finding per line. Exit 1 when a finding blocks the config's
+ * changed: providers are asked only where their API has a read-only call), lets {@link Doctor} decide, and prints one finding per line. Exit 1 when a finding blocks the config's
  * goal.
  */
 final class CheckCommand {
@@ -73,8 +74,12 @@ final class CheckCommand {
             }
         }
         Optional<WebEcho.Round> echo = agent.web.map(WebEcho::ask);
+        List<Doctor.CredentialCheck> credentials = new ArrayList<>();
+        for (DnsProvider p : agent.providers) {
+            p.verifyCredentials().ifPresent(o -> credentials.add(new Doctor.CredentialCheck(p.label(), o)));
+        }
         StateStore.Loaded loaded = agent.store.read();
-        return new Doctor.Observations(agent.config, readings, facts, mappingsRead, conflicts, echo,
+        return new Doctor.Observations(agent.config, readings, facts, mappingsRead, conflicts, echo, credentials,
                 records(agent, loaded.state()), loaded.problem());
     }
 

@@ -4,6 +4,7 @@ import dev.wanagent.config.AgentConfig;
 import dev.wanagent.config.MappingConfig;
 import dev.wanagent.config.ProviderConfig;
 import dev.wanagent.ddns.PublicAddress;
+import dev.wanagent.ddns.UpdateOutcome;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -65,6 +66,10 @@ final class Doctor {
     record Conflict(MappingConfig mapping, String holder) {
     }
 
+    /** What a provider said to a read-only call with the configured credentials ({@code provider}: its label). */
+    record CredentialCheck(String provider, UpdateOutcome outcome) {
+    }
+
     /** A DNS record from the state file; {@code configChanged}: the provider's config changed since its last attempt. */
     record ProviderRecord(StateStore.RecordState state, boolean configChanged) {
     }
@@ -76,10 +81,12 @@ final class Doctor {
      * @param upnp         present when UPnP answered
      * @param mappingsRead whether the router's mapping table could be read (UPnP) for {@code conflicts}
      * @param echo         present when the web echo is enabled
+     * @param credentials  the providers whose API has a read-only call, and what it answered
      */
     record Observations(AgentConfig config, List<SourceReading> sources, Optional<UpnpFacts> upnp,
                         boolean mappingsRead, List<Conflict> conflicts, Optional<WebEcho.Round> echo,
-                        List<ProviderRecord> records, Optional<String> stateProblem) {
+                        List<CredentialCheck> credentials, List<ProviderRecord> records,
+                        Optional<String> stateProblem) {
     }
 
     static List<Finding> diagnose(Observations o) {
@@ -287,6 +294,8 @@ final class Doctor {
                 + " afresh)")));
         for (ProviderConfig p : o.config().providers()) {
             String subject = "provider " + p.label();
+            o.credentials().stream().filter(c -> c.provider().equals(p.label())).findFirst()
+                    .ifPresent(c -> out.add(credentials(subject, c.outcome())));
             List<ProviderRecord> mine = o.records().stream()
                     .filter(r -> r.state().provider().equals(p.label()) && p.hostnames().contains(r.state().hostname()))
                     .toList();
@@ -313,6 +322,15 @@ final class Doctor {
             }
         }
         return out;
+    }
+
+    private static Finding credentials(String subject, UpdateOutcome outcome) {
+        return switch (outcome.kind()) {
+            case SUCCESS -> Finding.ok(subject, "credentials accepted (read-only check: " + outcome.detail() + ")");
+            case RETRY -> Finding.warning(subject, "could not check the credentials now (" + outcome.detail() + ")");
+            case FATAL -> Finding.blocking(subject, "the provider refuses the credentials (read-only check: "
+                    + outcome.detail() + "): fix the token or key (and its permissions) in the config");
+        };
     }
 
     private static Finding summary(List<Finding> findings) {

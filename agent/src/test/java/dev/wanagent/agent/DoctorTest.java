@@ -60,6 +60,7 @@ class DoctorTest {
         List<Conflict> conflicts = new ArrayList<>();
         Optional<WebEcho.Round> echo = Optional.empty();
         List<ProviderRecord> records = new ArrayList<>();
+        List<Doctor.CredentialCheck> credentials = new ArrayList<>();
 
         Seen(String yaml, SourceReading... sources) throws Exception {
             this.config = config(yaml);
@@ -76,8 +77,8 @@ class DoctorTest {
         }
 
         List<Finding> diagnose() {
-            return Doctor.diagnose(new Observations(config, sources, upnp, mappingsRead, conflicts, echo, records,
-                    Optional.empty()));
+            return Doctor.diagnose(new Observations(config, sources, upnp, mappingsRead, conflicts, echo, credentials,
+                    records, Optional.empty()));
         }
     }
 
@@ -269,5 +270,24 @@ class DoctorTest {
                 + " 2026-11-25T10:00:00Z", find(fine.diagnose(), "provider " + PROVIDER_LABEL).line());
         assertEquals(Finding.Level.NOTE, find(new Seen(PROVIDER, upnp("81.2.69.160")).diagnose(),
                 "provider " + PROVIDER_LABEL).level());
+    }
+
+    @Test
+    void aReadOnlyCredentialCheckIsReported() throws Exception {
+        Seen refused = new Seen(PROVIDER, upnp("81.2.69.160"));
+        refused.credentials.add(new Doctor.CredentialCheck(PROVIDER_LABEL,
+                dev.wanagent.ddns.UpdateOutcome.fatal("HTTP 403 (credentials refused) 9109 Invalid access token")));
+        List<Finding> f = refused.diagnose();
+        assertEquals("provider " + PROVIDER_LABEL + ": BLOCKING: the provider refuses the credentials (read-only check:"
+                + " HTTP 403 (credentials refused) 9109 Invalid access token): fix the token or key (and its"
+                + " permissions) in the config", find(f, "provider " + PROVIDER_LABEL).line());
+        assertTrue(blocks(f));
+        Seen accepted = new Seen(PROVIDER, upnp("81.2.69.160"));
+        accepted.credentials.add(new Doctor.CredentialCheck(PROVIDER_LABEL,
+                dev.wanagent.ddns.UpdateOutcome.success("token accepted (List Zones found example.com)")));
+        assertEquals(Finding.Level.OK, find(accepted.diagnose(), "provider " + PROVIDER_LABEL).level());
+        Seen unknown = new Seen(PROVIDER, upnp("81.2.69.160"));
+        unknown.credentials.add(new Doctor.CredentialCheck(PROVIDER_LABEL, dev.wanagent.ddns.UpdateOutcome.retry("HTTP 503")));
+        assertEquals(Finding.Level.WARNING, find(unknown.diagnose(), "provider " + PROVIDER_LABEL).level());
     }
 }

@@ -88,6 +88,17 @@ public final class AliDnsProvider implements DnsProvider {
         });
     }
 
+    /** DescribeSubDomainRecords (read-only) for the first hostname: an answer means the key is accepted. */
+    @Override
+    public Optional<UpdateOutcome> verifyCredentials() {
+        try {
+            call(Map.of("Action", "DescribeSubDomainRecords", "SubDomain", hostnames().get(0), "Type", "A"));
+            return Optional.of(UpdateOutcome.success("AccessKey accepted (DescribeSubDomainRecords answered)"));
+        } catch (ProviderCallFailed f) {
+            return Optional.of(f.outcome());
+        }
+    }
+
     private JsonNode call(Map<String, String> action) throws ProviderCallFailed {
         HttpUrl url = signedUrl(action);
         String secret = config.accessKeySecret().reveal();

@@ -86,6 +86,17 @@ public final class CloudflareProvider implements DnsProvider {
         });
     }
 
+    /** List Zones (read-only): the token is accepted when it can read the configured zone. */
+    @Override
+    public Optional<UpdateOutcome> verifyCredentials() {
+        try {
+            zoneId();
+            return Optional.of(UpdateOutcome.success("token accepted (List Zones found " + config.zone() + ")"));
+        } catch (ProviderCallFailed f) {
+            return Optional.of(f.outcome());
+        }
+    }
+
     private String zoneId() throws ProviderCallFailed {
         if (zoneId == null) {
             JsonNode zones = list(call(new Request.Builder().url(api.newBuilder().addPathSegment("zones")

@@ -106,6 +106,17 @@ public final class DnsPodProvider implements DnsProvider {
         });
     }
 
+    /** DescribeRecordList (read-only) for the domain: an answer (even "no such record") means the key is accepted. */
+    @Override
+    public Optional<UpdateOutcome> verifyCredentials() {
+        try {
+            call("DescribeRecordList", MAPPER.createObjectNode().put("Domain", config.domain()).put("Limit", 1));
+            return Optional.of(UpdateOutcome.success("SecretId accepted (DescribeRecordList answered)"));
+        } catch (ProviderCallFailed f) {
+            return Optional.of(f.outcome());
+        }
+    }
+
     /** Calls {@code action}; returns the Response object, or null for "no such record". */
     private JsonNode call(String action, ObjectNode payload) throws ProviderCallFailed {
         String body = payload.toString();

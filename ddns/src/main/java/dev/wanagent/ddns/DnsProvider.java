@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** One DNS provider account. Implementations never log or return a credential. */
 public interface DnsProvider {
@@ -16,6 +17,15 @@ public interface DnsProvider {
      * IPv6. Never throws for a provider or network failure: every hostname gets an outcome.
      */
     Map<String, UpdateOutcome> update(List<String> hostnames, InetAddress address);
+
+    /**
+     * Asks the provider, changing nothing, whether it accepts the credentials ({@code wan-agent check}): SUCCESS,
+     * FATAL (refused: bad token, key or signature) or RETRY (no answer now). Empty when the provider's API has no
+     * read-only call (dyndns2, DuckDNS, webhooks, RFC 2136: only an update would tell).
+     */
+    default Optional<UpdateOutcome> verifyCredentials() {
+        return Optional.empty();
+    }
 
     /** Identifies the account in logs and state, without secrets. */
     default String label() {

@@ -113,4 +113,29 @@ class DoctorLabIT {
                 + " put the first router in bridge mode");
         hasLine(r, "summary: BLOCKING: 1 problem(s) to fix, see above: double-nat");
     }
+
+    @Test
+    void aProviderThatRefusedThePasswordIsExplainedFromTheState() throws Exception {
+        Path cfg = Lab.writeConfig(dir, Lab.agentConfig(dir.resolve("state"), "5m", 3600, ""));
+        java.util.Map<String, String> wrong = new java.util.HashMap<>(Lab.AGENT_ENV);
+        wrong.put("DYN_PASSWORD", "not-the-password");
+        try (FakeProvider provider = new FakeProvider(dir)) {
+            Lab.Result once = Lab.agent(wrong, "once", "-c", cfg.toString());
+            assertEquals(1, once.exit(), once.toString());
+            Lab.Result refused = Lab.agent(wrong, "check", "-c", cfg.toString());
+            System.out.println("lab: check after badauth:\n" + refused.stdout());
+            assertEquals(1, refused.exit(), refused.toString());
+            hasLine("\n" + refused.stdout(), "provider dyndns2 " + FakeProvider.USER + "@11.22.33.1: BLOCKING:"
+                    + " home.example.net A is refused by the provider (badauth");
+            assertTrue(refused.stdout().contains("check the credentials (username, password or token) and the hostname"
+                    + " in the config"), refused.stdout());
+            // the password fixed: the stopped record waits for `once`, and nothing blocks
+            Lab.Result fixed = Lab.agent(Lab.AGENT_ENV, "check", "-c", cfg.toString());
+            assertEquals(0, fixed.exit(), fixed.toString());
+            hasLine("\n" + fixed.stdout(), "provider dyndns2 " + FakeProvider.USER + "@11.22.33.1: note: home.example.net"
+                    + " A was refused (badauth");
+            assertTrue(provider.updates().isEmpty(), "check sends no update, even with the right password: "
+                    + provider.updates());
+        }
+    }
 }
