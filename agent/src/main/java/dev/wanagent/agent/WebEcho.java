@@ -105,7 +105,8 @@ final class WebEcho implements WanSource {
     }
 
     private Answer askOne(URI uri) {
-        HttpUrl url = HttpUrl.get(uri.toString());
+        HttpUrl url = HttpUrl.parse(uri.toString());
+        if (url == null) return Answer.failed(uri.getScheme() + "://" + uri.getHost(), "not a URL OkHttp can ask");
         String shown = shown(url);
         Request request = new Request.Builder().url(url).header("Accept", "text/plain").get().build();
         try (Response response = http.newCall(request).execute()) {
