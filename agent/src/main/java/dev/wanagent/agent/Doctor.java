@@ -244,12 +244,19 @@ final class Doctor {
         List<MappingConfig> declared = o.config().mappings();
         if (declared.isEmpty()) return List.of();
         List<Finding> out = new ArrayList<>();
-        String protocol = o.config().router().upnp().enabled() ? "upnp" : "pcp";
-        Optional<SourceReading> keeper = o.sources().stream().filter(s -> s.name().equals(protocol)).findFirst();
-        if (keeper.isPresent() && keeper.get().trouble().isPresent()) {
-            out.add(Finding.blocking("mappings", "no port mapping can be made: the router does not answer "
-                    + (protocol.equals("upnp") ? "UPnP" : "PCP/NAT-PMP") + " (see " + protocol + " above)"));
+        // UPnP keeps the mappings; PCP/NAT-PMP when UPnP is off, and while UPnP does not answer with both on
+        boolean upnpOn = o.config().router().upnp().enabled();
+        boolean pcpOn = o.config().router().pcp().enabled();
+        boolean upnpAnswers = upnpOn && answers(o, "upnp");
+        boolean pcpAnswers = pcpOn && answers(o, "pcp");
+        if (!upnpAnswers && !pcpAnswers) {
+            String protocols = upnpOn && pcpOn ? "neither UPnP nor PCP/NAT-PMP (see upnp and pcp above)"
+                    : upnpOn ? "UPnP (see upnp above)" : "PCP/NAT-PMP (see pcp above)";
+            out.add(Finding.blocking("mappings", "no port mapping can be made: the router answers " + protocols));
             return out;
+        }
+        if (upnpOn && !upnpAnswers) {
+            out.add(Finding.note("mappings", "kept over PCP/NAT-PMP while the router does not answer UPnP"));
         }
         for (Conflict conflict : o.conflicts()) {
             MappingConfig m = conflict.mapping();
@@ -269,11 +276,15 @@ final class Doctor {
             out.add(routerPublic ? Finding.ok("mappings", free)
                     : Finding.note("mappings", free + " (but unreachable from the internet while the router's WAN"
                     + " address is not public, see above)"));
-        } else if (!o.mappingsRead() && protocol.equals("pcp")) {
+        } else if (!o.mappingsRead() && !upnpAnswers) {
             out.add(Finding.note("mappings", "kept over PCP/NAT-PMP, which cannot tell who holds a port without"
                     + " taking it: `once` shows whether each mapping is granted"));
         }
         return out;
+    }
+
+    private static boolean answers(Observations o, String source) {
+        return o.sources().stream().anyMatch(s -> s.name().equals(source) && s.trouble().isEmpty());
     }
 
     private static Optional<Finding> ipv6(Observations o) {

@@ -188,8 +188,8 @@ class DoctorTest {
         assertEquals("upnp: warning: no usable UPnP IGD answered from the default gateway 192.168.1.1 within 3000 ms:"
                 + " UPnP is off on the router or blocked: turn on UPnP (IGD) in the router's settings, or set"
                 + " router.upnp.location to its description URL", find(f, "upnp").line());
-        assertEquals("mappings: BLOCKING: no port mapping can be made: the router does not answer UPnP (see upnp"
-                + " above)", find(f, "mappings").line());
+        assertEquals("mappings: BLOCKING: no port mapping can be made: the router answers UPnP (see upnp above)",
+                find(f, "mappings").line());
         assertEquals(Finding.Level.OK, find(f, "wan").level());
     }
 
@@ -289,5 +289,29 @@ class DoctorTest {
         Seen unknown = new Seen(PROVIDER, upnp("81.2.69.160"));
         unknown.credentials.add(new Doctor.CredentialCheck(PROVIDER_LABEL, dev.wanagent.ddns.UpdateOutcome.retry("HTTP 503")));
         assertEquals(Finding.Level.WARNING, find(unknown.diagnose(), "provider " + PROVIDER_LABEL).level());
+    }
+
+    @Test
+    void pcpKeepsTheMappingsWhileUpnpDoesNotAnswer() throws Exception {
+        String both = "router:\n  pcp: {enabled: true}\n";
+        Trouble off = new Trouble(TroubleKind.NOT_FOUND, "", "no usable UPnP IGD answered");
+        Seen fallback = new Seen(MAPPINGS, SourceReading.failed("upnp", off), SourceReading.ok("pcp", "PCP", ip("81.2.69.160")));
+        fallback.config = new ConfigLoader(Map.<String, String>of()::get).parse(both + MAPPINGS, "c.yaml");
+        fallback.upnp = Optional.empty();
+        fallback.mappingsRead = false;
+        List<Finding> f = fallback.diagnose();
+        assertFalse(blocks(f), lines(f));
+        assertEquals("mappings: note: kept over PCP/NAT-PMP while the router does not answer UPnP", find(f, "mappings").line());
+
+        Seen neither = new Seen(MAPPINGS, SourceReading.failed("upnp", off), SourceReading.failed("pcp",
+                new Trouble(TroubleKind.REFUSED, "NOT_AUTHORIZED", "PCP result 2 NOT_AUTHORIZED")), snmp("81.2.69.160"));
+        neither.config = new ConfigLoader(Map.<String, String>of()::get).parse(both
+                + "  snmp: {enabled: true, host: 192.168.1.1, community: c}\n" + MAPPINGS, "c.yaml");
+        neither.upnp = Optional.empty();
+        List<Finding> n = neither.diagnose();
+        assertEquals("mappings: BLOCKING: no port mapping can be made: the router answers neither UPnP nor PCP/NAT-PMP"
+                + " (see upnp and pcp above)", find(n, "mappings").line());
+        assertEquals("pcp: warning: PCP result 2 NOT_AUTHORIZED: the router does not let this host map ports over"
+                + " PCP/NAT-PMP: allow it in the router's settings", find(n, "pcp").line());
     }
 }
