@@ -406,5 +406,5 @@ case "${1:-}" in
   upnp-off) cmd_upnp_off ;;
   upnp-on) cmd_upnp_on ;;
   status) cmd_status ;;
-  *) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
