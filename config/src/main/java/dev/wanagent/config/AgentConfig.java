@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  *                     loopback address; optional (empty: no token asked) on loopback
  * @param hostId6      the served host's IPv6 interface identifier, when it is not this host: AAAA records and
  *                     pinholes then carry the LAN's /64 prefix joined to it; empty: this host's own stable address
+ * @param ha           high availability: a standby host takes the mappings over when the active one's lapse
  */
 public record AgentConfig(
         RouterConfig router,
@@ -28,7 +29,8 @@ public record AgentConfig(
         boolean removeMappingsOnExit,
         Optional<InetSocketAddress> statusListen,
         Optional<Secret> statusToken,
-        Optional<InterfaceId> hostId6) {
+        Optional<InterfaceId> hostId6,
+        HaConfig ha) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMinutes(5);
     private static final String UNIX_STATE_DIR = "/var/lib/wan-agent";
@@ -53,7 +55,7 @@ public record AgentConfig(
                        List<ProviderConfig> providers, Path stateDir, boolean removeMappingsOnExit,
                        Optional<InetSocketAddress> statusListen, Optional<Secret> statusToken) {
         this(router, pollInterval, mappings, providers, stateDir, removeMappingsOnExit, statusListen, statusToken,
-                Optional.empty());
+                Optional.empty(), HaConfig.disabled());
     }
 
     /**

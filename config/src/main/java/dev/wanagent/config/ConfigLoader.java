@@ -119,7 +119,27 @@ public final class ConfigLoader {
             }
             return id;
         });
+        HaConfig ha = top.object("ha").map(h -> {
+            boolean enabled = h.bool("enabled", false);
+            int lease = h.integer("leaseSeconds", HaConfig.MIN_LEASE_SECONDS, HaConfig.MAX_LEASE_SECONDS,
+                    "a lease in seconds (" + HaConfig.MIN_LEASE_SECONDS + "-" + HaConfig.MAX_LEASE_SECONDS + ")")
+                    .orElse(HaConfig.DEFAULT_LEASE_SECONDS);
+            h.rejectUnknownKeys();
+            return new HaConfig(enabled, lease);
+        }).orElse(HaConfig.disabled());
         top.rejectUnknownKeys();
+        if (ha.enabled()) {
+            if (mappings.isEmpty()) top.problem("ha", "ha.enabled needs mappings: the router's leases on them are the lock");
+            if (!router.upnp().enabled()) {
+                top.problem("ha", "ha.enabled needs router.upnp.enabled: the standby watches the mappings over UPnP");
+            }
+            for (int i = 0; i < mappings.size(); i++) {
+                if (mappings.get(i).internalClient().isPresent()) {
+                    top.problem("mappings[" + i + "].internalClient", "must be auto (or left out) with ha.enabled: each"
+                            + " host forwards the ports to itself when it is the active one");
+                }
+            }
+        }
         if (!mappings.isEmpty() && !router.upnp().enabled() && !router.pcp().enabled()) {
             top.problem("mappings", "port mappings are made over UPnP or PCP/NAT-PMP, but router.upnp.enabled and"
                     + " router.pcp.enabled are false");
@@ -130,7 +150,7 @@ public final class ConfigLoader {
                     + " router.pcp.enabled or router.openwrt.enabled)");
         }
         return new AgentConfig(router, poll, mappings, providers, stateDir, removeOnExit, status.listen(),
-                status.token(), hostId6);
+                status.token(), hostId6, ha);
     }
 
     /** The {@code status} section: where to listen, and the bearer token clients must send. */
