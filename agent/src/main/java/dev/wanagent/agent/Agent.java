@@ -70,7 +70,7 @@ final class Agent implements AutoCloseable {
                 && !config.mappings().isEmpty() ? new Pinholes(config.mappings(), config.hostId6().isPresent(), clock)
                 : null;
         this.reconciler = new MappingReconciler(config.mappings(), upnp.orElse(null), pcpMappings.orElse(null),
-                pinholes, clock);
+                pinholes, config.ha(), clock);
         this.providers = config.providers().stream().map(p -> DnsProviders.create(p, http)).toList();
         this.store = new StateStore(config.stateDir());
         this.dispatcher = new UpdateDispatcher(providers, changesState ? store.open() : store.read().state(), store,

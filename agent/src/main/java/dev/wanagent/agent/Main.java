@@ -224,7 +224,8 @@ public final class Main {
         }
         agent.monitor.run();
         if (status != null) status.close();
-        if (agent.config.removeMappingsOnExit()) agent.reconciler.removeAll();
+        // HA: an active host that stops hands over at once (the standby sees the mappings free within seconds)
+        if (agent.config.removeMappingsOnExit() || agent.config.ha().enabled()) agent.reconciler.removeAll();
         return OK;
     }
 

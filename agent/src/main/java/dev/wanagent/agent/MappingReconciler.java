@@ -1,5 +1,6 @@
 package dev.wanagent.agent;
 
+import dev.wanagent.config.HaConfig;
 import dev.wanagent.config.MappingConfig;
 import dev.wanagent.upnp.InternetGateway;
 import dev.wanagent.upnp.PortMapping;
@@ -68,6 +69,20 @@ final class MappingReconciler {
     /** The LAN's IPv6 as the last pass read it (for closing the pinholes on exit). */
     private HostIpv6.Lan lastLan = HostIpv6.Lan.NONE;
 
+    /** High availability (null: off): the lease every mapping gets, renewed at a third of it. */
+    private final HaConfig ha;
+    /** This host's HA role; a host starts as standby and becomes active by taking every mapping. */
+    private HaLock.Role role = HaLock.Role.STANDBY;
+    /** The router granted only a permanent lease (725): HA cannot work; this host keeps the mappings, single. */
+    private boolean haImpossible;
+    private int takeovers;
+    private Instant activeSince;
+    /** Router restarts seen so far ({@link UpnpRouter#restartsSeen()}), and until when a standby then waits. */
+    private long restartsSeen;
+    private Instant restartGraceUntil = Instant.EPOCH;
+    /** Who held each mapping at the last HA pass (its internal client; "" when free), for the status page. */
+    private final Map<String, String> holders = new java.util.LinkedHashMap<>();
+
     MappingReconciler(List<MappingConfig> mappings, UpnpRouter router, Clock clock) {
         this(mappings, router, null, clock);
     }
@@ -78,11 +93,46 @@ final class MappingReconciler {
 
     MappingReconciler(List<MappingConfig> mappings, UpnpRouter router, PcpMappings pcp, Pinholes pinholes,
                       Clock clock) {
-        this.mappings = mappings;
+        this(mappings, router, pcp, pinholes, null, clock);
+    }
+
+    MappingReconciler(List<MappingConfig> mappings, UpnpRouter router, PcpMappings pcp, Pinholes pinholes,
+                      HaConfig ha, Clock clock) {
+        this.ha = ha != null && ha.enabled() && router != null ? ha : null;
+        this.mappings = this.ha == null ? mappings : mappings.stream().map(m -> new MappingConfig(m.name(),
+                m.externalPort(), m.internalPort(), m.protocol(), m.internalClient(), this.ha.leaseSeconds(), false))
+                .toList();
         this.router = router;
-        this.pcp = pcp;
+        this.pcp = this.ha == null ? pcp : null; // PCP cannot tell who holds a mapping: no HA over it (yet)
         this.pinholes = router == null ? null : pinholes;
         this.clock = clock;
+    }
+
+    /** True while HA is on and this host is a standby: it keeps no mapping and pushes no DNS. */
+    synchronized boolean standby() {
+        return ha != null && !haImpossible && role == HaLock.Role.STANDBY;
+    }
+
+    /** The HA picture for the status page; empty when HA is off. */
+    synchronized Optional<HaStatus> haStatus() {
+        if (ha == null) return Optional.empty();
+        return Optional.of(new HaStatus(haImpossible ? "single (the router grants only permanent leases)"
+                : role.name().toLowerCase(java.util.Locale.ROOT), takeovers, Optional.ofNullable(activeSince),
+                Map.copyOf(holders)));
+    }
+
+    /**
+     * @param role        active, standby, or single when the router cannot host HA
+     * @param takeovers   how often this host took the mappings over since it started
+     * @param activeSince when it last became active
+     * @param holders     each mapping's holder on the router at the last pass ("" when free)
+     */
+    record HaStatus(String role, int takeovers, Optional<Instant> activeSince, Map<String, String> holders) {
+    }
+
+    /** How often a standby looks at the mappings: a tenth of the lease, 1 to 5 s. */
+    private Duration standbyCheck() {
+        return Duration.ofMillis(Math.max(1000, Math.min(5000, ha.leaseSeconds() * 100L)));
     }
 
     /** The earliest time after {@code now} that a mapping needs a pass by itself: a renewal or a retry. */
@@ -95,6 +145,7 @@ final class MappingReconciler {
             return java.util.stream.Stream.of(pcp.nextDue(now), upnpRetry).flatMap(Optional::stream)
                     .min(Instant::compareTo);
         }
+        if (standby()) return Optional.of(now.plus(standbyCheck()));
         Optional<Instant> mappingsDue = states.values().stream().map(MappingState::due).flatMap(Optional::stream)
                 .filter(t -> t.isAfter(now)).min(Instant::compareTo);
         Optional<Instant> pinholesDue = pinholes == null ? Optional.empty() : pinholes.nextDue(now);
@@ -132,6 +183,10 @@ final class MappingReconciler {
         if (onPcp) {
             LOG.info("UPnP: the router answers again: keeping the mappings over UPnP (the PCP/NAT-PMP ones lapse)");
             onPcp = false;
+        }
+        if (ha != null && !haImpossible) {
+            Optional<List<MappingStatus>> standing = highAvailability(gateway);
+            if (standing.isPresent()) return standing.get();
         }
         for (MappingConfig m : mappings) {
             try {
@@ -211,14 +266,159 @@ final class MappingReconciler {
             throw e;
         }
         long lease = granted.leaseSeconds();
-        Optional<Instant> renewAt = lease > 0 ? Optional.of(now.plus(Duration.ofSeconds(Math.max(1, lease / 2))))
-                : Optional.empty();
+        if (ha != null && lease == 0 && !haImpossible) {
+            haImpossible = true;
+            LOG.error("HA: the router grants only permanent leases (725): a lapsed lease cannot hand the mappings over,"
+                    + " so HA cannot work with this router; this host keeps the mappings as a single agent");
+        }
+        Optional<Instant> renewAt = lease > 0 ? Optional.of(now.plus(renewAfter(lease))) : Optional.empty();
         if (existing.isEmpty()) {
             LOG.info("mapping {}: created {}", m.name(), granted);
         } else {
             LOG.debug("mapping {}: renewed {}", m.name(), granted);
         }
         return ok(m, granted, renewAt);
+    }
+
+    /** Half the lease, or a third of it with HA (so that one lost renewal does not lose the lock). */
+    private Duration renewAfter(long leaseSeconds) {
+        long ms = leaseSeconds * 1000 / (ha != null ? 3 : 2);
+        return Duration.ofMillis(Math.max(1000, ms));
+    }
+
+    /**
+     * The HA part of a pass (see {@link HaLock}). Returns the statuses when this pass is done with (standby,
+     * handed back, or a lost race), or empty when this host is active and the mappings are kept as usual.
+     */
+    private Optional<List<MappingStatus>> highAvailability(InternetGateway gateway) {
+        String me = gateway.localAddress().getHostAddress();
+        Instant now = clock.instant();
+        long restarts = router.restartsSeen();
+        if (restarts != restartsSeen) {
+            restartsSeen = restarts;
+            if (role == HaLock.Role.STANDBY) restartGraceUntil = now.plus(renewAfter(ha.leaseSeconds())).plusSeconds(2);
+        }
+        List<Optional<PortMapping>> seen = new ArrayList<>();
+        List<Optional<String>> holderList = new ArrayList<>();
+        try {
+            for (MappingConfig m : mappings) {
+                Optional<PortMapping> p = gateway.specificPortMapping(m.externalPort(), m.protocol());
+                seen.add(p);
+                holderList.add(p.map(PortMapping::internalClient));
+            }
+        } catch (IOException e) {
+            if (e instanceof UpnpException u && u.errorCode().isEmpty()) router.forget();
+            List<MappingStatus> out = new ArrayList<>();
+            for (MappingConfig m : mappings) out.add(unreachable(m, e.getMessage()));
+            return Optional.of(out);
+        }
+        holders.clear();
+        for (int i = 0; i < mappings.size(); i++) holders.put(mappings.get(i).name(), holderList.get(i).orElse(""));
+        HaLock.Move move = HaLock.decide(role, holderList, me, now.isBefore(restartGraceUntil));
+        switch (move) {
+            case KEEP -> {
+                return Optional.empty();
+            }
+            case WAIT -> {
+                return Optional.of(standbyStatuses(seen, me, now.isBefore(restartGraceUntil)));
+            }
+            case GIVE_BACK -> {
+                String active = holderList.stream().flatMap(Optional::stream).filter(h -> !h.equals(me)).findFirst()
+                        .orElse("?");
+                LOG.warn("HA: {} holds the mappings: {}; this host is standby", active,
+                        role == HaLock.Role.ACTIVE ? "handing over" : "giving back the ones this host won");
+                giveBack(gateway, seen, me);
+                role = HaLock.Role.STANDBY;
+                states.clear();
+                return Optional.of(standbyStatuses(seen, me, false));
+            }
+            default -> {
+                return take(gateway, seen, me);
+            }
+        }
+    }
+
+    /** Asks for every free mapping in config order; a 718 (another host won it) gives back what this pass won. */
+    private Optional<List<MappingStatus>> take(InternetGateway gateway, List<Optional<PortMapping>> seen, String me) {
+        List<MappingConfig> won = new ArrayList<>();
+        List<MappingStatus> out = new ArrayList<>();
+        Instant now = clock.instant();
+        for (int i = 0; i < mappings.size(); i++) {
+            MappingConfig m = mappings.get(i);
+            if (seen.get(i).isPresent()) continue; // this host's already: kept below as active
+            try {
+                PortMapping granted = gateway.addPortMapping(new PortMappingRequest(m.externalPort(), m.protocol(),
+                        m.internalPort(), me, DESCRIPTION_PREFIX + m.name(), m.leaseSeconds()));
+                won.add(m);
+                if (granted.leaseSeconds() == 0) {
+                    haImpossible = true;
+                    LOG.error("HA: the router grants only permanent leases (725): a lapsed lease cannot hand the"
+                            + " mappings over, so HA cannot work with this router; this host keeps the mappings as a"
+                            + " single agent");
+                }
+                out.add(ok(m, granted, granted.leaseSeconds() > 0 ? Optional.of(now.plus(renewAfter(
+                        granted.leaseSeconds()))) : Optional.empty()));
+            } catch (IOException e) {
+                boolean lostRace = e instanceof UpnpException u && u.is(UpnpException.CONFLICT_IN_MAPPING_ENTRY);
+                LOG.info("HA: {} {}: staying standby", m.name(), lostRace
+                        ? "went to another host first (718)" : "could not be taken (" + e.getMessage() + ")");
+                for (MappingConfig w : won) {
+                    try {
+                        gateway.deletePortMapping(w.externalPort(), w.protocol());
+                    } catch (IOException ex) {
+                        LOG.warn("HA: cannot give back {} ({}); its lease lapses", w.name(), ex.getMessage());
+                    }
+                }
+                states.clear();
+                List<MappingStatus> standing = new ArrayList<>();
+                for (MappingConfig x : mappings) {
+                    standing.add(new MappingStatus(x.name(), true, "standby: " + (lostRace
+                            ? "another host took the mappings first" : "could not take them: " + e.getMessage())));
+                }
+                return Optional.of(standing);
+            }
+        }
+        role = HaLock.Role.ACTIVE;
+        takeovers++;
+        activeSince = now;
+        LOG.warn("HA: this host ({}) is now active: it holds every mapping{}", me,
+                takeovers > 1 || holders.values().stream().anyMatch(h -> !h.isEmpty()) ? "" : " (none was held)");
+        for (MappingConfig m : mappings) holders.put(m.name(), me);
+        // the mappings this host held already are kept (renewed) as an active host's
+        for (int i = 0; i < mappings.size(); i++) {
+            if (seen.get(i).isEmpty()) continue;
+            try {
+                out.add(reconcileOne(gateway, mappings.get(i)));
+            } catch (IOException e) {
+                out.add(unreachable(mappings.get(i), e.getMessage()));
+            }
+        }
+        return Optional.of(out);
+    }
+
+    private void giveBack(InternetGateway gateway, List<Optional<PortMapping>> seen, String me) {
+        for (int i = 0; i < mappings.size(); i++) {
+            if (seen.get(i).isPresent() && seen.get(i).get().internalClient().equals(me)) {
+                try {
+                    gateway.deletePortMapping(mappings.get(i).externalPort(), mappings.get(i).protocol());
+                } catch (IOException e) {
+                    LOG.warn("HA: cannot give back {} ({}); its lease lapses", mappings.get(i).name(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    private List<MappingStatus> standbyStatuses(List<Optional<PortMapping>> seen, String me, boolean grace) {
+        List<MappingStatus> out = new ArrayList<>();
+        for (int i = 0; i < mappings.size(); i++) {
+            Optional<PortMapping> p = seen.get(i);
+            String detail = p.isPresent() && !p.get().internalClient().equals(me)
+                    ? "standby: held by " + p.get().internalClient() + " (the active host)"
+                    : grace ? "standby: free after a router restart; leaving the active host time to re-create it"
+                    : "standby";
+            out.add(new MappingStatus(mappings.get(i).name(), true, detail));
+        }
+        return out;
     }
 
     /** Deletes the mappings this agent keeps (removeMappingsOnExit); only those still pointing at this host. */

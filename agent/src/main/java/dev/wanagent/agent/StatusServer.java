@@ -64,7 +64,10 @@ final class StatusServer implements AutoCloseable {
     private Instant lastTrigger; // guarded by this
 
     /** The last pass and when it ran. */
-    record Snapshot(WanMonitor.PassResult pass, Instant at) {
+    record Snapshot(WanMonitor.PassResult pass, Instant at, Optional<MappingReconciler.HaStatus> ha) {
+        Snapshot(WanMonitor.PassResult pass, Instant at) {
+            this(pass, at, Optional.empty());
+        }
     }
 
     /**
@@ -244,6 +247,12 @@ final class StatusServer implements AutoCloseable {
             for (MappingReconciler.MappingStatus m : last.pass().mappings()) {
                 mappings.addObject().put("name", m.name()).put("ok", m.ok()).put("detail", m.detail());
             }
+            last.ha().ifPresent(h -> {
+                ObjectNode ha = doc.putObject("ha").put("role", h.role()).put("takeovers", h.takeovers())
+                        .put("activeSince", h.activeSince().map(Instant::toString).orElse(null));
+                ObjectNode holders = ha.putObject("holders");
+                h.holders().forEach((name, holder) -> holders.put(name, holder.isEmpty() ? null : holder));
+            });
         }
         ArrayNode records = doc.putArray("records");
         for (StateStore.RecordState r : state.records()) {

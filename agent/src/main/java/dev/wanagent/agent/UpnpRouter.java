@@ -147,7 +147,15 @@ final class UpnpRouter implements WanSource, AutoCloseable {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicLong restarts = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many router restarts the listeners have seen (HA: a standby then leaves the active host time). */
+    long restartsSeen() {
+        return restarts.get();
+    }
+
     private void routerRestarted(String evidence) {
+        restarts.incrementAndGet();
         EventSubscription s = subscription;
         if (s != null) s.resubscribe();
         routerBack("router restarted (" + evidence + "): verifying the mappings");

@@ -120,11 +120,19 @@ final class WanMonitor {
         }
         // DNS first: a WAN change reaches the providers before the mappings are checked
         HostIpv6.Lan lan = hostIpv6 == null ? HostIpv6.Lan.NONE : hostIpv6.read();
-        List<UpdateDispatcher.RecordResult> records = wan.isPresent()
-                ? dispatcher.dispatch(wan.get(), lan.served(), used) : List.of();
-        List<MappingReconciler.MappingStatus> mappings = reconciler.reconcile(lan);
+        List<UpdateDispatcher.RecordResult> records;
+        List<MappingReconciler.MappingStatus> mappings;
+        if (reconciler.standby()) {
+            // HA standby: DNS follows the active host; this one pushes only once it has taken the mappings over
+            mappings = reconciler.reconcile(lan);
+            records = wan.isPresent() && !reconciler.standby()
+                    ? dispatcher.dispatch(wan.get(), lan.served(), used) : List.of();
+        } else {
+            records = wan.isPresent() ? dispatcher.dispatch(wan.get(), lan.served(), used) : List.of();
+            mappings = reconciler.reconcile(lan);
+        }
         PassResult result = new PassResult(wan, used, problems, mappings, records);
-        last = new StatusServer.Snapshot(result, clock.instant());
+        last = new StatusServer.Snapshot(result, clock.instant(), reconciler.haStatus());
         return result;
     }
 
