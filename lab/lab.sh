@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The wan-agent lab: a real home router in Linux network namespaces.
 #
-#   isp (11.22.33.1)  <-- rwan/isp0 -->  rtr (WAN 11.22.33.44, LAN 192.168.77.1)  <-- rlan/hlan -->  lan (192.168.77.100)
-#
+#   isp (11.22.33.1)  <-- rwan/isp0 -->  rtr (WAN 11.22.33.44, LAN 192.168.77.1, bridge rlan)
+#                                          rlan <-- rlan0/hlan --> lan  (192.168.77.100, 2a00:77:77::100)
+#                                          rlan <-- rlan1/hlan --> lan2 (192.168.77.101, 2a00:77:77::101: the HA standby)
 # rtr runs miniupnpd (IGD + NAT-PMP/PCP), net-snmp snmpd and BIND9 (RFC 2136); lan is where the agent runs.
-# Nothing here touches the host's own interfaces: SSDP multicast stays on the rlan/hlan veth pair.
+# Nothing here touches the host's own interfaces: SSDP multicast stays on the router's LAN bridge and its veths.
 #
 # Usage (as root):
 #   lab/lab.sh install               apt packages the lab (and the build) needs (idempotent)
@@ -40,6 +41,9 @@ LAN_EVIL=192.168.77.66
 LAN6_PREFIX=2a00:77:77
 LAN6_RTR=$LAN6_PREFIX::1
 LAN6_HOST=$LAN6_PREFIX::100
+# a second LAN host (namespace lan2): the HA standby
+LAN2_HOST=192.168.77.101
+LAN6_HOST2=$LAN6_PREFIX::101
 UPNP_PORT=5000
 SNMP_COMMUNITY=wanlab
 SNMP_USER=wanread
@@ -232,9 +236,14 @@ cmd_up() {
   command -v miniupnpd >/dev/null || die "miniupnpd is not installed: run 'lab/lab.sh install'"
   cmd_down >/dev/null 2>&1 || true
   mkdir -p "$LAB_DIR"
-  for ns in rtr lan isp; do ip netns add $ns; ip -n $ns link set lo up; done
+  for ns in rtr lan lan2 isp; do ip netns add $ns; ip -n $ns link set lo up; done
   ip link add rwan netns rtr type veth peer name isp0 netns isp
-  ip link add rlan netns rtr type veth peer name hlan netns lan
+  # the router's LAN side is a bridge (as in a home router): the agent's host (lan) and a second host (lan2, the HA
+  # standby) hang off it; multicast snooping off, so SSDP reaches every host
+  ip -n rtr link add rlan type bridge mcast_snooping 0
+  ip link add rlan0 netns rtr type veth peer name hlan netns lan
+  ip link add rlan1 netns rtr type veth peer name hlan netns lan2
+  for p in rlan0 rlan1; do ip -n rtr link set $p master rlan; ip -n rtr link set $p up; done
   ip -n isp addr add $WAN_GW/24 dev isp0; ip -n isp link set isp0 up
   ip -n rtr addr add $WAN_ADDR_DEFAULT/24 dev rwan; ip -n rtr link set rwan up
   # a global IPv6 address on the WAN too (for AAAA updates; SNMP's ipAddressTable reports it)
@@ -251,6 +260,11 @@ cmd_up() {
   ip -n rtr route add default via $WAN_GW
   ip -n lan route add default via $LAN_RTR
   ip -n lan -6 route add default via fe80::1 dev hlan
+  ip -n lan2 addr add $LAN2_HOST/24 dev hlan; ip -n lan2 link set hlan up
+  ip -n lan2 -6 addr add $LAN6_HOST2/64 dev hlan nodad
+  ip -n lan2 route add default via $LAN_RTR
+  ip -n lan2 -6 route add default via fe80::1 dev hlan
+  ip -n lan2 route add 239.0.0.0/8 dev hlan
   nsx rtr sysctl -qw net.ipv6.conf.all.forwarding=1
   ip -n rtr route add 239.0.0.0/8 dev rlan
   ip -n lan route add 239.0.0.0/8 dev hlan
@@ -267,8 +281,8 @@ cmd_up() {
 cmd_down() {
   need_root
   for d in miniupnpd snmpd named; do stop_daemon $d; done
-  for ns in lan rtr isp; do ip netns pids $ns 2>/dev/null | xargs -r kill -9 2>/dev/null || true; done
-  for ns in lan rtr isp; do ip netns del $ns 2>/dev/null || true; done
+  for ns in lan lan2 rtr isp; do ip netns pids $ns 2>/dev/null | xargs -r kill -9 2>/dev/null || true; done
+  for ns in lan lan2 rtr isp; do ip netns del $ns 2>/dev/null || true; done
   rm -rf "$LAB_DIR"
   echo "lab: down"
 }
