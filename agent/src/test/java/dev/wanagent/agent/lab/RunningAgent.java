@@ -16,9 +16,19 @@ public final class RunningAgent implements AutoCloseable {
     private long stopMillis = -1;
 
     public RunningAgent(Path config, Path log, Map<String, String> env, String... extra) throws IOException {
+        this(List.of(), config, log, env, extra);
+    }
+
+    /** The agent on another lab host: {@code ip netns exec NAMESPACE java …} (ip execs java: same process). */
+    public static RunningAgent in(String namespace, Path config, Path log, Map<String, String> env) throws IOException {
+        return new RunningAgent(List.of("ip", "netns", "exec", namespace), config, log, env);
+    }
+
+    private RunningAgent(List<String> prefix, Path config, Path log, Map<String, String> env, String... extra)
+            throws IOException {
         this.log = log;
-        List<String> cmd = new ArrayList<>(List.of(Lab.javaBin(), "-jar", Lab.JAR.toString(), "run", "-c",
-                config.toString()));
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Lab.javaBin(), "-jar", Lab.JAR.toString(), "run", "-c", config.toString()));
         cmd.addAll(List.of(extra));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
@@ -54,6 +64,13 @@ public final class RunningAgent implements AutoCloseable {
 
     public boolean logContains(String text) {
         return log().contains(text);
+    }
+
+    /** SIGKILL (a dead host): nothing is cleaned up. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+        stopMillis = 0;
     }
 
     /** SIGTERM, then wait up to 5 s; returns how long the agent took to exit, or -1 if it did not. */

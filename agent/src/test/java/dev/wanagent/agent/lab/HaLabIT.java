@@ -1,0 +1,163 @@
+package dev.wanagent.agent.lab;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue H on the lab: two LAN hosts (lan 192.168.77.100, lan2 192.168.77.101) run the agent with the same mappings
+ * and {@code ha.enabled}; the real miniupnpd is the lock (a mapping belongs to one client; a lease not renewed
+ * lapses). Lease 10 s here (the smallest allowed) to keep the suite short.
+ */
+class HaLabIT {
+    private static final int LEASE = 10;
+    private static final String A = "192.168.77.100";
+    private static final String B = "192.168.77.101";
+    private static final Pattern ROW = Pattern.compile("(TCP|UDP)\\s+(\\d+)->([\\d.]+):(\\d+)");
+    @TempDir
+    Path dir;
+    private boolean inLab;
+
+    @BeforeEach
+    void lab() throws IOException {
+        Lab.require();
+        inLab = true;
+        Lab.lab("reboot-router"); // an empty table
+    }
+
+    @AfterEach
+    void cleanUp() throws IOException {
+        if (inLab) Lab.lab("reboot-router");
+    }
+
+    private Path config(String name) throws IOException {
+        return Files.writeString(dir.resolve(name + ".yaml"), """
+                router:
+                  upnp: {enabled: true}
+                pollInterval: 1h
+                ha: {enabled: true, leaseSeconds: %d}
+                mappings:
+                  - {name: web, externalPort: 8080, internalPort: 80}
+                  - {name: rdp, externalPort: 3389, internalPort: 3389}
+                %s
+                stateDir: %s
+                status: {listen: "127.0.0.1:8787"}
+                """.formatted(LEASE, Lab.FAKE_PROVIDER, dir.resolve("state-" + name)));
+    }
+
+    /** Who holds 8080 and 3389 on the router ("" when free), as upnpc lists the table. */
+    private static String holders() {
+        String table = Lab.upnpcListOrEmpty();
+        String web = "";
+        String rdp = "";
+        Matcher m = ROW.matcher(table);
+        while (m.find()) {
+            if (m.group(2).equals("8080")) web = m.group(3);
+            if (m.group(2).equals("3389")) rdp = m.group(3);
+        }
+        return web + "," + rdp;
+    }
+
+    private static boolean heldBy(String host) {
+        return holders().equals(host + "," + host);
+    }
+
+    private RunningAgent start(String host, String name) throws IOException {
+        Path cfg = config(name);
+        Path log = dir.resolve(name + ".log");
+        return host.equals(A) ? new RunningAgent(cfg, log, Lab.AGENT_ENV) : RunningAgent.in("lan2", cfg, log, Lab.AGENT_ENV);
+    }
+
+    @Test
+    void killedActiveIsReplacedWithinTheLeaseAndComesBackAsStandby() throws Exception {
+        try (FakeProvider provider = new FakeProvider(dir);
+             RunningAgent a = start(A, "a")) {
+            Lab.await("host A active", Duration.ofSeconds(15), () -> heldBy(A));
+            Lab.await("A pushed DNS", Duration.ofSeconds(10), () -> provider.received("home.example.net", Lab.DEFAULT_WAN));
+            try (RunningAgent b = start(B, "b")) {
+                Lab.await("host B standby", Duration.ofSeconds(15), () -> b.logContains("running:"));
+                Thread.sleep(2000);
+                assertTrue(heldBy(A), "B leaves A's mappings alone: " + holders());
+                assertFalse(b.logContains("A: now"), "only the active host pushes DNS");
+                long killed = System.nanoTime();
+                a.kill9();
+                Duration took = Lab.await("B takes over", Duration.ofSeconds(LEASE + 5), () -> heldBy(B));
+                System.out.println("HA: kill -9 of the active host -> the standby holds every mapping after "
+                        + took.toMillis() + " ms (lease " + LEASE + " s)");
+                assertTrue(b.logContains("HA: this host (" + B + ") is now active"), b.log());
+                // the old active comes back: it finds the mappings held by B and stays standby
+                try (RunningAgent again = start(A, "a-again")) {
+                    Lab.await("A back as standby", Duration.ofSeconds(15),
+                            () -> again.logContains("standby") || again.logContains("running:"));
+                    Thread.sleep(LEASE * 1000L / 2);
+                    assertTrue(heldBy(B), "no flapping: " + holders() + "\n" + again.log());
+                    assertFalse(again.logContains("is now active"), again.log());
+                }
+            }
+        }
+    }
+
+    @Test
+    void gracefulStopHandsOverWithinFiveSeconds() throws Exception {
+        try (RunningAgent a = start(A, "a")) {
+            Lab.await("host A active", Duration.ofSeconds(15), () -> heldBy(A));
+            try (RunningAgent b = start(B, "b")) {
+                Lab.await("host B running", Duration.ofSeconds(15), () -> b.logContains("running:"));
+                Thread.sleep(1500);
+                long t0 = System.nanoTime();
+                a.stop();
+                Duration took = Lab.await("B takes over after A stopped", Duration.ofSeconds(5), () -> heldBy(B));
+                System.out.println("HA: graceful stop -> handover in " + took.toMillis() + " ms");
+            }
+        }
+    }
+
+    @Test
+    void twoHostsStartingAtOnceEndWithOneHoldingEveryMapping() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            Lab.lab("reboot-router");
+            try (RunningAgent a = start(A, "a" + round); RunningAgent b = start(B, "b" + round)) {
+                Lab.await("one host holding both mappings", Duration.ofSeconds(20), () -> heldBy(A) || heldBy(B));
+                String winner = holders();
+                Thread.sleep(3000);
+                assertEquals(winner, holders(), "stable, no flapping");
+                boolean aActive = a.logContains("is now active");
+                boolean bActive = b.logContains("is now active");
+                assertTrue(aActive ^ bActive, "exactly one active:\nA:\n" + a.log() + "\nB:\n" + b.log());
+            }
+        }
+    }
+
+    @Test
+    void routerRebootWhileHaRunsTheActiveRecreatesAndTheStandbyDoesNotRace() throws Exception {
+        try (RunningAgent a = start(A, "a")) {
+            Lab.await("host A active", Duration.ofSeconds(15), () -> heldBy(A));
+            try (RunningAgent b = start(B, "b")) {
+                Lab.await("host B running", Duration.ofSeconds(15), () -> b.logContains("running:"));
+                Thread.sleep(1500);
+                for (int i = 0; i < 2; i++) {
+                    Lab.lab("reboot-router");
+                    Duration back = Lab.await("A re-creates its mappings", Duration.ofSeconds(5), () -> heldBy(A));
+                    System.out.println("HA: router reboot -> the active host's mappings back in " + back.toMillis() + " ms");
+                    Thread.sleep(3000);
+                    assertTrue(heldBy(A), "the standby did not race: " + holders() + "\n" + b.log());
+                }
+                assertFalse(b.logContains("is now active"), b.log());
+            }
+        }
+    }
+}
