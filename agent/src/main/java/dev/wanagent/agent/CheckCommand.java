@@ -56,6 +56,7 @@ final class CheckCommand {
         Optional<Doctor.UpnpFacts> facts = Optional.empty();
         boolean mappingsRead = false;
         List<Conflict> conflicts = new ArrayList<>();
+        List<String> permanent = new ArrayList<>();
         if (gateway != null) {
             try {
                 facts = Optional.of(new Doctor.UpnpFacts(gateway.connectionStatus(),
@@ -63,6 +64,7 @@ final class CheckCommand {
                 for (MappingConfig m : agent.config.mappings()) {
                     String client = m.internalClient().orElse(gateway.localAddress().getHostAddress());
                     Optional<PortMapping> held = gateway.specificPortMapping(m.externalPort(), m.protocol());
+                    if (held.isPresent() && held.get().leaseSeconds() == 0) permanent.add(m.name());
                     if (held.isPresent() && !held.get().internalClient().equals(client)) {
                         conflicts.add(new Conflict(m, held.get().internalClient() + ":" + held.get().internalPort()
                                 + " ('" + held.get().description() + "')"));
@@ -80,7 +82,7 @@ final class CheckCommand {
         }
         StateStore.Loaded loaded = agent.store.read();
         return new Doctor.Observations(agent.config, readings, facts, mappingsRead, conflicts, echo, credentials,
-                records(agent, loaded.state()), loaded.problem());
+                records(agent, loaded.state()), loaded.problem(), agent.config.ha().enabled() ? permanent : List.of());
     }
 
     private static List<ProviderRecord> records(Agent agent, StateStore.State state) {

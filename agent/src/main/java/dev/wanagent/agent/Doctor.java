@@ -86,7 +86,13 @@ final class Doctor {
     record Observations(AgentConfig config, List<SourceReading> sources, Optional<UpnpFacts> upnp,
                         boolean mappingsRead, List<Conflict> conflicts, Optional<WebEcho.Round> echo,
                         List<CredentialCheck> credentials, List<ProviderRecord> records,
-                        Optional<String> stateProblem) {
+                        Optional<String> stateProblem, List<String> permanentLeases) {
+        /** Without mappings held on a permanent lease. */
+        Observations(AgentConfig config, List<SourceReading> sources, Optional<UpnpFacts> upnp, boolean mappingsRead,
+                     List<Conflict> conflicts, Optional<WebEcho.Round> echo, List<CredentialCheck> credentials,
+                     List<ProviderRecord> records, Optional<String> stateProblem) {
+            this(config, sources, upnp, mappingsRead, conflicts, echo, credentials, records, stateProblem, List.of());
+        }
     }
 
     static List<Finding> diagnose(Observations o) {
@@ -258,6 +264,7 @@ final class Doctor {
         if (upnpOn && !upnpAnswers) {
             out.add(Finding.note("mappings", "kept over PCP/NAT-PMP while the router does not answer UPnP"));
         }
+        if (o.config().ha().enabled()) return highAvailability(o, out, declared.size());
         for (Conflict conflict : o.conflicts()) {
             MappingConfig m = conflict.mapping();
             String port = m.externalPort() + "/" + m.protocol();
@@ -279,6 +286,34 @@ final class Doctor {
         } else if (!o.mappingsRead() && !upnpAnswers) {
             out.add(Finding.note("mappings", "kept over PCP/NAT-PMP, which cannot tell who holds a port without"
                     + " taking it: `once` shows whether each mapping is granted"));
+        }
+        return out;
+    }
+
+    /**
+     * With {@code ha.enabled}, another host holding the mappings is the active one, not a conflict; what blocks HA is
+     * a permanent lease (it never lapses: no standby could ever take over) and a split set.
+     */
+    private static List<Finding> highAvailability(Observations o, List<Finding> out, int declared) {
+        if (!o.permanentLeases().isEmpty()) {
+            out.add(Finding.blocking("ha", "the router holds " + String.join(", ", o.permanentLeases()) + " on a"
+                    + " permanent lease: it never lapses, so no standby can take over (routers that grant only"
+                    + " permanent leases, 725, cannot host HA; the agent then runs single). Delete the mapping on"
+                    + " the router, or set ha.enabled: false"));
+        }
+        if (!o.mappingsRead()) return out;
+        java.util.TreeSet<String> holders = new java.util.TreeSet<>();
+        o.conflicts().forEach(x -> holders.add(x.holder().replaceAll(":.*", "")));
+        if (o.conflicts().isEmpty()) {
+            out.add(Finding.ok("ha", "enabled (lease " + o.config().ha().leaseSeconds() + " s): no other host holds the"
+                    + " mappings; this host becomes (or is) the active one"));
+        } else if (o.conflicts().size() == declared && holders.size() == 1) {
+            out.add(Finding.ok("ha", "enabled (lease " + o.config().ha().leaseSeconds() + " s): " + holders.first()
+                    + " holds every mapping (the active host); this host is a standby and takes over when they lapse"));
+        } else {
+            out.add(Finding.warning("ha", "the mappings are split (" + o.conflicts().size() + " of " + declared
+                    + " held by " + String.join(", ", holders) + "): the active host is taking them, or a host that is"
+                    + " not running HA holds some; a standby takes over only when every mapping is free"));
         }
         return out;
     }

@@ -232,6 +232,27 @@ class DoctorTest {
     }
 
     @Test
+    void withHaAnotherHostHoldingEveryMappingIsTheActiveOneAndAPermanentLeaseBlocks() throws Exception {
+        String ha = MAPPINGS + "ha: {enabled: true}\n";
+        Seen standby = new Seen(ha, upnp("81.2.69.160"));
+        standby.conflicts.add(new Conflict(standby.config.mappings().get(0), "192.168.1.66:80 ('wan-agent web')"));
+        List<Finding> f = standby.diagnose();
+        assertEquals("ha: ok: enabled (lease 30 s): 192.168.1.66 holds every mapping (the active host); this host is a"
+                + " standby and takes over when they lapse", find(f, "ha").line());
+        assertFalse(f.stream().anyMatch(Finding::blocks), lines(f));
+        assertTrue(find(new Seen(ha, upnp("81.2.69.160")).diagnose(), "ha").line()
+                .startsWith("ha: ok: enabled (lease 30 s): no other host holds the mappings"));
+        Seen split = new Seen(ha + "  \n".repeat(0), upnp("81.2.69.160"));
+        split.config = config(MAPPINGS + "  - {name: rdp, externalPort: 3389, internalPort: 3389}\nha: {enabled: true}\n");
+        split.conflicts.add(new Conflict(split.config.mappings().get(1), "192.168.1.66:3389 ('x')"));
+        assertEquals(Finding.Level.WARNING, find(split.diagnose(), "ha").level());
+        Seen permanent = new Seen(ha, upnp("81.2.69.160"));
+        List<Finding> p = Doctor.diagnose(new Observations(permanent.config, permanent.sources, permanent.upnp, true,
+                List.of(), Optional.empty(), List.of(), List.of(), Optional.empty(), List.of("web")));
+        assertTrue(find(p, "ha").blocks() && find(p, "ha").text().contains("permanent lease"), lines(p));
+    }
+
+    @Test
     void ipv6PinholesNotOfferedIsSaid() throws Exception {
         Seen s = new Seen(PROVIDER.replace("hostnames: [home.example.net]}", "hostnames: [home.example.net],"
                 + " ipv6: true}"), upnp("81.2.69.160"));

@@ -119,8 +119,13 @@ class HaLabIT {
             Lab.await("host A active", Duration.ofSeconds(15), () -> heldBy(A));
             try (RunningAgent b = start(B, "b")) {
                 Lab.await("host B running", Duration.ofSeconds(15), () -> b.logContains("running:"));
+                // the doctor on the standby host: the other host is the active one, not a conflict
+                Lab.Result check = Lab.run(List.of("ip", "netns", "exec", "lan2", Lab.javaBin(), "-jar",
+                        Lab.JAR.toString(), "check", "-c", dir.resolve("b.yaml").toString()), Map.of(
+                        "DYN_PASSWORD", FakeProvider.PASSWORD), Duration.ofSeconds(60));
+                assertTrue(check.stdout().contains("ha: ok: enabled (lease " + LEASE + " s): " + A + " holds every mapping"
+                        + " (the active host)"), check.stdout());
                 Thread.sleep(1500);
-                long t0 = System.nanoTime();
                 a.stop();
                 Duration took = Lab.await("B takes over after A stopped", Duration.ofSeconds(5), () -> heldBy(B));
                 System.out.println("HA: graceful stop -> handover in " + took.toMillis() + " ms");
