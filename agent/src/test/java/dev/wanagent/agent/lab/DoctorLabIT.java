@@ -26,15 +26,19 @@ class DoctorLabIT {
     @TempDir
     Path dir;
 
+    private boolean inLab;
+
     @BeforeEach
     void normalWan() throws IOException {
         Lab.require();
+        inLab = true;
         Lab.lab("wan-change", Lab.DEFAULT_WAN);
         Lab.lab("reboot-router"); // no mapping left from an earlier test (another host's would be reported)
     }
 
     @AfterEach
     void restoreWan() throws IOException {
+        if (!inLab) return; // skipped outside the lab (the unit-test phase compiles and skips the lab tests)
         // whatever happened, the next test (in any order) finds the lab's normal WAN address, and a router that
         // never saw the reserved one
         Lab.lab("wan-change", Lab.DEFAULT_WAN);
