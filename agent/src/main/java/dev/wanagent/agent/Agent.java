@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Wires the modules together from a config: sources → WanMonitor → (MappingReconciler, UpdateDispatcher). */
 final class Agent implements AutoCloseable {
@@ -32,6 +33,10 @@ final class Agent implements AutoCloseable {
     final UpdateDispatcher dispatcher;
     final WanMonitor monitor;
     private final OkHttpClient http;
+    /** Counted for GET /metrics: only when {@code run}/{@code once} serve a status listener. */
+    final Optional<Metrics> metrics;
+    /** The {@code notify:} hooks: only when configured, for {@code run} and {@code once}. */
+    private final Optional<Notifier> notifier;
 
     final StateStore store;
 
@@ -41,7 +46,15 @@ final class Agent implements AutoCloseable {
      */
     Agent(AgentConfig config, Clock clock, boolean changesState) {
         this.config = config;
-        this.upnp = config.router().upnp().enabled() ? Optional.of(new UpnpRouter(config.router().upnp()))
+        this.http = ProviderHttp.newClient();
+        this.metrics = changesState && config.statusListen().isPresent() ? Optional.of(new Metrics())
+                : Optional.empty();
+        this.notifier = changesState && !config.notifications().isEmpty()
+                ? Optional.of(new Notifier(config.notifications(), http, metrics.orElse(null), Backoff.NOTIFY,
+                        () -> ThreadLocalRandom.current().nextDouble()))
+                : Optional.empty();
+        Events events = new Events(metrics.orElse(null), notifier.isPresent() ? notifier.get()::send : null, clock);
+        this.upnp = config.router().upnp().enabled() ? Optional.of(new UpnpRouter(config.router().upnp(), events))
                 : Optional.empty();
         this.snmp = config.router().snmp().enabled() ? Optional.of(new SnmpWanSource(config.router().snmp()))
                 : Optional.empty();
@@ -49,7 +62,6 @@ final class Agent implements AutoCloseable {
                 : Optional.empty();
         this.openwrt = config.router().openwrt().enabled()
                 ? Optional.of(new OpenWrtWanSource(config.router().openwrt())) : Optional.empty();
-        this.http = ProviderHttp.newClient();
         SecureRandom random = new SecureRandom();
         this.web = config.router().web().enabled()
                 ? Optional.of(new WebEcho(config.router().web(), http, clock, random::nextDouble)) : Optional.empty();
@@ -64,18 +76,18 @@ final class Agent implements AutoCloseable {
         }
         web.ifPresent(s::add);
         this.sources = List.copyOf(s);
-        this.pcpMappings = pcp.map(p -> new PcpMappings(config.mappings(), p, clock));
+        this.pcpMappings = pcp.map(p -> new PcpMappings(config.mappings(), p, clock, events));
         this.hostIpv6 = new HostIpv6(config.router().upnp().networkInterface(), config.hostId6());
         Pinholes pinholes = config.router().upnp().enabled() && config.router().upnp().pinholes()
                 && !config.mappings().isEmpty() ? new Pinholes(config.mappings(), config.hostId6().isPresent(), clock)
                 : null;
         this.reconciler = new MappingReconciler(config.mappings(), upnp.orElse(null), pcpMappings.orElse(null),
-                pinholes, config.ha(), clock);
+                pinholes, config.ha(), clock, events);
         this.providers = config.providers().stream().map(p -> DnsProviders.create(p, http)).toList();
         this.store = new StateStore(config.stateDir());
         this.dispatcher = new UpdateDispatcher(providers, changesState ? store.open() : store.read().state(), store,
-                ConfigFingerprint.in(config.stateDir()), clock, random::nextDouble);
-        this.monitor = new WanMonitor(sources, reconciler, dispatcher, hostIpv6, config.pollInterval(), clock);
+                ConfigFingerprint.in(config.stateDir()), clock, random::nextDouble, events);
+        this.monitor = new WanMonitor(sources, reconciler, dispatcher, hostIpv6, config.pollInterval(), clock, events);
     }
 
     Optional<WanSource> source(String name) {
@@ -87,6 +99,7 @@ final class Agent implements AutoCloseable {
         upnp.ifPresent(UpnpRouter::close);
         snmp.ifPresent(SnmpWanSource::close);
         pcp.ifPresent(PcpRouter::close);
+        notifier.ifPresent(Notifier::close);
         dispatcher.close();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();

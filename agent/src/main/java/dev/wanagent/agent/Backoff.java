@@ -19,6 +19,8 @@ record Backoff(Duration first, Duration max, double jitter) {
      * events): 1 s doubling to 30 s, so that an outage costs seconds once the router answers again.
      */
     static final Backoff ROUTER = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0);
+    /** A notification hook that failed a try: 2 s, then 4 s (three tries), ±20 %. */
+    static final Backoff NOTIFY = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(30), 0.2);
 
     Backoff {
         if (first.isNegative() || first.isZero() || first.compareTo(Duration.ofDays(1)) > 0 || max.compareTo(first) < 0 || jitter < 0 || jitter >= 1) {

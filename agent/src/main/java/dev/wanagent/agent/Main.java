@@ -216,7 +216,8 @@ public final class Main {
             try {
                 status = new StatusServer(agent.config.statusListen().get(),
                         agent.config.statusToken().map(Secret::reveal), agent.dispatcher::state, agent.monitor::last,
-                        agent.config.pollInterval(), Clock.systemUTC(), agent.monitor::trigger);
+                        agent.config.pollInterval(), Clock.systemUTC(), agent.monitor::trigger,
+                        agent.metrics.orElse(null));
             } catch (IOException e) {
                 err.println("wan-agent: cannot serve status on " + agent.config.statusListen().get() + ": " + e.getMessage());
                 return FAILED;

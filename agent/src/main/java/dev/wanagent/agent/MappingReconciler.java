@@ -68,6 +68,7 @@ final class MappingReconciler {
     private boolean lostThisPass;
     /** The LAN's IPv6 as the last pass read it (for closing the pinholes on exit). */
     private HostIpv6.Lan lastLan = HostIpv6.Lan.NONE;
+    private final MappingWatch watch;
 
     /** High availability (null: off): the lease every mapping gets, renewed at a third of it. */
     private final HaConfig ha;
@@ -88,16 +89,23 @@ final class MappingReconciler {
     }
 
     MappingReconciler(List<MappingConfig> mappings, UpnpRouter router, PcpMappings pcp, Clock clock) {
-        this(mappings, router, pcp, null, clock);
+        this(mappings, router, pcp, null, null, clock, Events.NONE);
     }
 
     MappingReconciler(List<MappingConfig> mappings, UpnpRouter router, PcpMappings pcp, Pinholes pinholes,
                       Clock clock) {
-        this(mappings, router, pcp, pinholes, null, clock);
+        this(mappings, router, pcp, pinholes, null, clock, Events.NONE);
     }
 
     MappingReconciler(List<MappingConfig> mappings, UpnpRouter router, PcpMappings pcp, Pinholes pinholes,
                       HaConfig ha, Clock clock) {
+        this(mappings, router, pcp, pinholes, ha, clock, Events.NONE);
+    }
+
+    /** @param events told of the UPnP mappings lost and restored (PCP's own tell theirs: {@link PcpMappings}) */
+    MappingReconciler(List<MappingConfig> mappings, UpnpRouter router, PcpMappings pcp, Pinholes pinholes,
+                      HaConfig ha, Clock clock, Events events) {
+        this.watch = new MappingWatch(events);
         this.ha = ha != null && ha.enabled() && router != null ? ha : null;
         this.mappings = this.ha == null ? mappings : mappings.stream().map(m -> new MappingConfig(m.name(),
                 m.externalPort(), m.internalPort(), m.protocol(), m.internalClient(), this.ha.leaseSeconds(), false))
@@ -172,7 +180,7 @@ final class MappingReconciler {
             gateway = router.gateway();
         } catch (IOException e) {
             for (MappingConfig m : mappings) out.add(unreachable(m, "router not reachable over UPnP: " + e.getMessage()));
-            if (pcp == null) return out;
+            if (pcp == null) return watched(out);
             if (!onPcp) {
                 LOG.warn("UPnP: the router does not answer ({}): keeping the mappings through PCP/NAT-PMP until it"
                         + " does", e.getMessage());
@@ -205,6 +213,7 @@ final class MappingReconciler {
                 out.add(unreachable(m, e.getMessage()));
             }
         }
+        watched(out);
         if (pinholes != null && out.stream().noneMatch(st -> !st.ok() && st.detail().startsWith("skipped: "))) {
             out.addAll(pinholes.keep(gateway, lan, lostThisPass));
         }
@@ -240,12 +249,14 @@ final class MappingReconciler {
         boolean matches = existing.isPresent() && existing.get().internalPort() == m.internalPort()
                 && existing.get().enabled();
         if (matches && !due) {
+            watch.confirmed(m.name(), existing.get().toString());
             return ok(m, existing.get(), state(m.name()).renewAt());
         }
         if (existing.isEmpty() && state(m.name()).renewAt().isPresent()) {
             LOG.warn("mapping {}: the router no longer has it (714: the router restarted or dropped it); creating it"
                     + " again", m.name());
             lostThisPass = true;
+            watch.missing(m.name(), "the router no longer has it (it restarted or dropped it)");
         }
         PortMapping granted;
         try {
@@ -274,8 +285,10 @@ final class MappingReconciler {
         Optional<Instant> renewAt = lease > 0 ? Optional.of(now.plus(renewAfter(lease))) : Optional.empty();
         if (existing.isEmpty()) {
             LOG.info("mapping {}: created {}", m.name(), granted);
+            watch.created(m.name(), granted.toString());
         } else {
             LOG.debug("mapping {}: renewed {}", m.name(), granted);
+            watch.renewed(m.name(), granted.toString());
         }
         return ok(m, granted, renewAt);
     }
@@ -470,6 +483,17 @@ final class MappingReconciler {
         MappingState was = state(m.name());
         states.put(m.name(), new MappingState(was.renewAt(), was.failures() + 1, Optional.empty()));
         return report(m, detail);
+    }
+
+    /**
+     * The mappings that failed in a UPnP pass are lost, if they were held. Not when PCP/NAT-PMP keeps them while
+     * UPnP does not answer: that pass's outcome is PCP's.
+     */
+    private List<MappingStatus> watched(List<MappingStatus> out) {
+        for (MappingStatus st : out) {
+            if (!st.ok()) watch.failed(st.name(), st.detail());
+        }
+        return out;
     }
 
     private MappingStatus report(MappingConfig m, String detail) {

@@ -45,7 +45,16 @@ final class PcpMappings {
     private long resetsSeen;
     private long announcementsSeen;
 
+    private final MappingWatch watch;
+    private final Events events;
+
     PcpMappings(List<MappingConfig> mappings, PcpRouter router, Clock clock) {
+        this(mappings, router, clock, Events.NONE);
+    }
+
+    PcpMappings(List<MappingConfig> mappings, PcpRouter router, Clock clock, Events events) {
+        this.events = events;
+        this.watch = new MappingWatch(events);
         this.mappings = mappings;
         this.router = router;
         this.clock = clock;
@@ -77,6 +86,7 @@ final class PcpMappings {
         if (lostAll) {
             resetsSeen = client.stateResets();
             LOG.warn("PCP: the router lost its mappings (epoch): creating all {} again", mappings.size());
+            routerLostMappings();
         }
         if (router.announcements() != announcementsSeen) {
             announcementsSeen = router.announcements();
@@ -106,6 +116,7 @@ final class PcpMappings {
 
     private List<MappingReconciler.MappingStatus> reconcileAgain(PcpClient client) {
         LOG.warn("PCP: the router lost its mappings (epoch): creating all {} again", mappings.size());
+        routerLostMappings();
         List<MappingReconciler.MappingStatus> out = new ArrayList<>();
         for (MappingConfig m : mappings) out.add(one(client, m, held.getOrDefault(m.name(), Held.NONE)));
         return out;
@@ -125,6 +136,8 @@ final class PcpMappings {
             if (lastProblem.remove(m.name()) != null) LOG.info("mapping {}: OK again", m.name());
             if (!had) LOG.info("mapping {}: created {}", m.name(), g);
             else LOG.debug("mapping {}: renewed {}", m.name(), g);
+            if (!had || watch.isLost(m.name())) watch.created(m.name(), g.toString());
+            else watch.renewed(m.name(), g.toString());
             if (g.externalPort() != m.externalPort()) {
                 return report(m, "the router granted external port " + g.externalPort() + " instead of "
                         + m.externalPort() + " (" + g + ")", false);
@@ -165,7 +178,18 @@ final class PcpMappings {
         return report(m, detail, true);
     }
 
+    /** The router's epoch says it restarted and lost every mapping (RFC 6887 §8.5). */
+    private void routerLostMappings() {
+        events.routerRestarted("PCP epoch: the router lost its state");
+        for (MappingConfig m : mappings) {
+            if (held.getOrDefault(m.name(), Held.NONE).granted().isPresent()) {
+                watch.missing(m.name(), "the router lost its mappings (PCP epoch)");
+            }
+        }
+    }
+
     private MappingReconciler.MappingStatus report(MappingConfig m, String detail, boolean log) {
+        watch.failed(m.name(), detail);
         if (log && !detail.equals(lastProblem.put(m.name(), detail))) LOG.warn("mapping {}: {}", m.name(), detail);
         return new MappingReconciler.MappingStatus(m.name(), false, detail);
     }

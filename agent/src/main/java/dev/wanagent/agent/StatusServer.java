@@ -34,6 +34,7 @@ import java.util.function.Supplier;
  *   <li>GET /healthz: 200 {@code ok} when the last pass read a public WAN address at most two poll intervals ago and
  *       no mapping and no DNS record of it failed; otherwise 503 with the first reason, one printable line
  *       ({@link #health}).</li>
+ *   <li>GET /metrics: the agent's {@link Metrics} in the Prometheus text format.</li>
  *   <li>POST /trigger: asks the agent for a pass now; 202 always, but at most one request a second reaches the
  *       agent ({@link #TRIGGER_SPACING}), so a client cannot make it hammer the router.</li>
  * </ul>
@@ -61,6 +62,7 @@ final class StatusServer implements AutoCloseable {
     private final Duration pollInterval;
     private final Clock clock;
     private final Consumer<String> trigger;
+    private final Metrics metrics;
     private Instant lastTrigger; // guarded by this
 
     /** The last pass and when it ran. */
@@ -87,7 +89,15 @@ final class StatusServer implements AutoCloseable {
     StatusServer(InetSocketAddress listen, Optional<String> bearerToken, Supplier<StateStore.State> state,
                  Supplier<Snapshot> last, Duration pollInterval, Clock clock, Consumer<String> trigger)
             throws IOException {
+        this(listen, bearerToken, state, last, pollInterval, clock, trigger, null);
+    }
+
+    /** @param metrics served on GET /metrics (null: that path is 404) */
+    StatusServer(InetSocketAddress listen, Optional<String> bearerToken, Supplier<StateStore.State> state,
+                 Supplier<Snapshot> last, Duration pollInterval, Clock clock, Consumer<String> trigger,
+                 Metrics metrics) throws IOException {
         limitRequestTimes();
+        this.metrics = metrics;
         this.token = bearerToken.map(t -> t.getBytes(StandardCharsets.UTF_8));
         this.state = state;
         this.last = last;
@@ -121,6 +131,7 @@ final class StatusServer implements AutoCloseable {
             String path = ex.getRequestURI().getRawPath(); // null for an opaque URI ("GET x:y HTTP/1.1")
             String method = path == null ? null : switch (path) {
                 case "/status", "/healthz" -> "GET";
+                case "/metrics" -> metrics == null ? null : "GET";
                 case "/trigger" -> "POST";
                 default -> null;
             };
@@ -136,6 +147,7 @@ final class StatusServer implements AutoCloseable {
             switch (path) {
                 case "/status" -> send(ex, 200, "application/json",
                         JSON.writeValueAsBytes(document(state.get(), last.get())));
+                case "/metrics" -> send(ex, 200, Metrics.CONTENT_TYPE, metrics.scrape());
                 case "/healthz" -> {
                     Optional<String> problem = health(last.get(), clock.instant(), pollInterval);
                     send(ex, problem.isEmpty() ? 200 : 503, "text/plain; charset=utf-8",

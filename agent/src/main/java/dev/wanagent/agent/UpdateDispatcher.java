@@ -81,17 +81,32 @@ final class UpdateDispatcher {
     /** The families that had a publishable address at the last dispatch: only their records fall due. */
     private final Set<Family> publishable = java.util.EnumSet.noneOf(Family.class);
 
+    private final Events events;
+    /** The addresses the last dispatch read, each with when it was first read (its change-to-DNS clock's start). */
+    private Map<InetAddress, Instant> firstRead = new java.util.HashMap<>();
+
     private static Family aaaaFamily(DnsProvider p) {
         return p.config().common().ipv6Source() == Ipv6Source.ROUTER ? Family.AAAA_ROUTER : Family.AAAA_HOST;
     }
 
     UpdateDispatcher(List<DnsProvider> providers, State initial, StateStore store, ConfigFingerprint fingerprints,
                      Clock clock, DoubleSupplier jitter) {
-        this(providers, LiveDns::lookup, initial, store, fingerprints, clock, jitter);
+        this(providers, LiveDns::lookup, initial, store, fingerprints, clock, jitter, Events.NONE);
+    }
+
+    UpdateDispatcher(List<DnsProvider> providers, State initial, StateStore store, ConfigFingerprint fingerprints,
+                     Clock clock, DoubleSupplier jitter, Events events) {
+        this(providers, LiveDns::lookup, initial, store, fingerprints, clock, jitter, events);
     }
 
     UpdateDispatcher(List<DnsProvider> providers, LiveRecords live, State initial, StateStore store,
                      ConfigFingerprint fingerprints, Clock clock, DoubleSupplier jitter) {
+        this(providers, live, initial, store, fingerprints, clock, jitter, Events.NONE);
+    }
+
+    UpdateDispatcher(List<DnsProvider> providers, LiveRecords live, State initial, StateStore store,
+                     ConfigFingerprint fingerprints, Clock clock, DoubleSupplier jitter, Events events) {
+        this.events = events;
         this.providers = providers;
         this.live = live;
         this.store = store;
@@ -152,6 +167,8 @@ final class UpdateDispatcher {
             noteWan(wan.ipv4(), source, now);
             Optional<InetAddress> v4 = publishable(wan.ipv4(), source);
             Optional<InetAddress> host6 = hostIpv6.map(a -> a);
+            noteRead(java.util.stream.Stream.of(Optional.of(wan.ipv4()), wan.ipv6(), host6).flatMap(Optional::stream)
+                    .toList(), now);
             boolean routerV6Wanted = providers.stream().anyMatch(p -> p.ipv6() && aaaaFamily(p) == Family.AAAA_ROUTER);
             boolean hostV6Wanted = providers.stream().anyMatch(p -> p.ipv6() && aaaaFamily(p) == Family.AAAA_HOST);
             Optional<InetAddress> v6router = routerV6Wanted ? wan.ipv6().flatMap(a -> publishable(a, source))
@@ -205,6 +222,7 @@ final class UpdateDispatcher {
                 for (String h : hosts) {
                     String key = key(p, h, typeOf(address));
                     if (results.get(key) == null) {
+                        events.providerUpdate(p.label(), UpdateOutcome.Kind.RETRY);
                         // no answer within the limit: a retry like any other transient failure
                         results.put(key, record(p, h, address, UpdateOutcome.retry("the provider gave no answer in "
                                 + CALL_LIMIT.toSeconds() + " s"), fingerprints.of(p.config()), clock.instant()));
@@ -222,9 +240,25 @@ final class UpdateDispatcher {
         String fingerprint = fingerprints.of(p.config());
         for (String h : hosts) {
             UpdateOutcome o = outcomes.getOrDefault(h, UpdateOutcome.retry("the provider gave no answer for it"));
-            results.put(key(p, h, typeOf(address)), record(p, h, address, o, fingerprint, clock.instant()));
+            events.providerUpdate(p.label(), o.kind());
+            RecordType type = typeOf(address);
+            boolean newAddress = !address.getHostAddress().equals(state.record(p.label(), h, type)
+                    .map(RecordState::address).orElse(null));
+            Instant now = clock.instant();
+            results.put(key(p, h, type), record(p, h, address, o, fingerprint, now));
+            Instant since = firstRead.get(address);
+            if (o.kind() == UpdateOutcome.Kind.SUCCESS && newAddress && since != null) {
+                events.changeToDns(Duration.between(since, now));
+            }
         }
         save();
+    }
+
+    /** Keeps when each address read was first read: a new address starts its change-to-DNS clock. */
+    private void noteRead(List<InetAddress> read, Instant now) {
+        Map<InetAddress, Instant> next = new java.util.HashMap<>();
+        for (InetAddress a : read) next.put(a, firstRead.getOrDefault(a, now));
+        firstRead = next;
     }
 
     private static String key(DnsProvider p, String host, RecordType type) {
@@ -327,6 +361,9 @@ final class UpdateDispatcher {
         switch (o.kind()) {
             case SUCCESS -> {
                 LOG.info("{} {} {}: now {} ({})", p.label(), host, type, addr, o.detail());
+                if (prev != null && prev.status() != Status.SUCCESS) {
+                    events.providerRecovered(p.label(), host + " " + type, address, o.detail());
+                }
                 next = new RecordState(p.label(), host, type, addr, now, Status.SUCCESS, o.detail(), addr, 0, null,
                         fingerprint);
             }
@@ -337,6 +374,9 @@ final class UpdateDispatcher {
                 Instant retryAt = now.plus(wait);
                 LOG.warn("{} {} {}: update to {} failed ({}); retrying after {}", p.label(), host, type, addr, o.detail(),
                         retryAt);
+                if (prev == null || prev.status() == Status.SUCCESS) {
+                    events.providerFailed(p.label(), host + " " + type, address, o.detail());
+                }
                 next = new RecordState(p.label(), host, type, prevAddress, prevUpdated,
                         Status.RETRY, o.detail(), addr, failures, retryAt,
                         fingerprint);
@@ -344,6 +384,10 @@ final class UpdateDispatcher {
             default -> {
                 LOG.error("{} {} {}: the provider refused the update: {}. Not trying this record again until the"
                         + " provider's config changes", p.label(), host, type, o.detail());
+                if (prev == null || prev.status() != Status.FATAL) {
+                    events.providerFailed(p.label(), host + " " + type, address, o.detail()
+                            + " (stopped until the provider's config changes)");
+                }
                 next = new RecordState(p.label(), host, type, prevAddress, prevUpdated, Status.FATAL, o.detail(), addr,
                         prev == null ? 1 : prev.failures() + 1, null, fingerprint);
             }

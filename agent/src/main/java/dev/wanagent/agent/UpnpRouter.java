@@ -48,8 +48,15 @@ final class UpnpRouter implements WanSource, AutoCloseable {
     private long discoverAgainAt;
     private IOException lastDiscoveryFailure;
 
+    private final Events events;
+
     UpnpRouter(UpnpConfig config) {
+        this(config, Events.NONE);
+    }
+
+    UpnpRouter(UpnpConfig config, Events events) {
         this.config = config;
+        this.events = events;
     }
 
     /**
@@ -156,6 +163,7 @@ final class UpnpRouter implements WanSource, AutoCloseable {
 
     private void routerRestarted(String evidence) {
         restarts.incrementAndGet();
+        events.routerRestarted(evidence);
         EventSubscription s = subscription;
         if (s != null) s.resubscribe();
         routerBack("router restarted (" + evidence + "): verifying the mappings");

@@ -1,10 +1,12 @@
 package dev.wanagent.agent;
 
+import dev.wanagent.config.IpLiteral;
 import dev.wanagent.ddns.PublicAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,13 +53,23 @@ final class WanMonitor {
     /** Reads the LAN's IPv6 each pass (the served host's address for AAAA records and pinholes); null: none. */
     private final HostIpv6 hostIpv6;
 
+    private final Events events;
+    /** Per family (ipv4, ipv6), the last WAN address read that was not 0.0.0.0 / :: (for WAN changes). */
+    private final Map<String, InetAddress> lastWan = new HashMap<>();
+
     WanMonitor(List<WanSource> sources, MappingReconciler reconciler, UpdateDispatcher dispatcher,
                Duration pollInterval, Clock clock) {
-        this(sources, reconciler, dispatcher, null, pollInterval, clock);
+        this(sources, reconciler, dispatcher, null, pollInterval, clock, Events.NONE);
     }
 
     WanMonitor(List<WanSource> sources, MappingReconciler reconciler, UpdateDispatcher dispatcher, HostIpv6 hostIpv6,
                Duration pollInterval, Clock clock) {
+        this(sources, reconciler, dispatcher, hostIpv6, pollInterval, clock, Events.NONE);
+    }
+
+    WanMonitor(List<WanSource> sources, MappingReconciler reconciler, UpdateDispatcher dispatcher, HostIpv6 hostIpv6,
+               Duration pollInterval, Clock clock, Events events) {
+        this.events = events;
         this.hostIpv6 = hostIpv6;
         this.sources = sources;
         this.reconciler = reconciler;
@@ -109,6 +121,7 @@ final class WanMonitor {
                 LOG.debug("source {} failed", s.name(), e);
                 problem = "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage();
             }
+            events.sourceError(s.name());
             h.failures++;
             h.retryAt = now.plus(Backoff.ROUTER.after(h.failures));
             if (!problem.equals(h.problem)) {
@@ -118,6 +131,7 @@ final class WanMonitor {
             h.problem = problem;
             problems.add(s.name() + ": " + problem);
         }
+        if (wan.isPresent()) noteWan(wan.get(), used);
         // DNS first: a WAN change reaches the providers before the mappings are checked
         HostIpv6.Lan lan = hostIpv6 == null ? HostIpv6.Lan.NONE : hostIpv6.read();
         List<UpdateDispatcher.RecordResult> records;
@@ -133,7 +147,29 @@ final class WanMonitor {
         }
         PassResult result = new PassResult(wan, used, problems, mappings, records);
         last = new StatusServer.Snapshot(result, clock.instant(), reconciler.haStatus());
+        if (result.ok()) events.passSucceeded();
         return result;
+    }
+
+    /**
+     * Reports the address read and, per family, a change from the last one read (0.0.0.0 and :: — the router
+     * between two addresses — are neither). The first IPv4 address after a start is compared with the one in the
+     * state file, so that a change while the agent was down counts too.
+     */
+    private void noteWan(WanAddress wan, String source) {
+        List<InetAddress> read = new ArrayList<>(List.of(wan.ipv4()));
+        wan.ipv6().ifPresent(read::add);
+        for (InetAddress a : read) {
+            if (a.isAnyLocalAddress()) continue;
+            String family = Events.family(a);
+            events.wanAddress(a, source);
+            InetAddress was = lastWan.put(family, a);
+            if (was == null && family.equals("ipv4") && dispatcher != null) {
+                was = Optional.ofNullable(dispatcher.state().wanAddress()).flatMap(IpLiteral::ipv4)
+                        .filter(w -> !w.isAnyLocalAddress()).orElse(null);
+            }
+            if (was != null && !was.equals(a)) events.wanChanged(a, was, source);
+        }
     }
 
     /** The last pass, for the status page; null before the first. */

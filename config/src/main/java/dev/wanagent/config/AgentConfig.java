@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  * @param hostId6      the served host's IPv6 interface identifier, when it is not this host: AAAA records and
  *                     pinholes then carry the LAN's /64 prefix joined to it; empty: this host's own stable address
  * @param ha           high availability: a standby host takes the mappings over when the active one's lapse
+ * @param notifications the {@code notify:} hooks, in config order (empty: none)
  */
 public record AgentConfig(
         RouterConfig router,
@@ -30,7 +31,8 @@ public record AgentConfig(
         Optional<InetSocketAddress> statusListen,
         Optional<Secret> statusToken,
         Optional<InterfaceId> hostId6,
-        HaConfig ha) {
+        HaConfig ha,
+        List<NotifyConfig> notifications) {
 
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMinutes(5);
     private static final String UNIX_STATE_DIR = "/var/lib/wan-agent";
@@ -48,14 +50,15 @@ public record AgentConfig(
     public AgentConfig {
         mappings = List.copyOf(mappings);
         providers = List.copyOf(providers);
+        notifications = List.copyOf(notifications);
     }
 
-    /** Without {@code hostId6}. */
+    /** Without {@code hostId6}, HA and notification hooks. */
     public AgentConfig(RouterConfig router, Duration pollInterval, List<MappingConfig> mappings,
                        List<ProviderConfig> providers, Path stateDir, boolean removeMappingsOnExit,
                        Optional<InetSocketAddress> statusListen, Optional<Secret> statusToken) {
         this(router, pollInterval, mappings, providers, stateDir, removeMappingsOnExit, statusListen, statusToken,
-                Optional.empty(), HaConfig.disabled());
+                Optional.empty(), HaConfig.disabled(), List.of());
     }
 
     /**

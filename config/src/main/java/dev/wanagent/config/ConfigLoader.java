@@ -127,6 +127,7 @@ public final class ConfigLoader {
             h.rejectUnknownKeys();
             return new HaConfig(enabled, lease);
         }).orElse(HaConfig.disabled());
+        List<NotifyConfig> notify = NotifyConfigReader.read(top);
         top.rejectUnknownKeys();
         if (ha.enabled()) {
             if (mappings.isEmpty()) top.problem("ha", "ha.enabled needs mappings: the router's leases on them are the lock");
@@ -150,7 +151,7 @@ public final class ConfigLoader {
                     + " router.pcp.enabled or router.openwrt.enabled)");
         }
         return new AgentConfig(router, poll, mappings, providers, stateDir, removeOnExit, status.listen(),
-                status.token(), hostId6, ha);
+                status.token(), hostId6, ha, notify);
     }
 
     /** The {@code status} section: where to listen, and the bearer token clients must send. */

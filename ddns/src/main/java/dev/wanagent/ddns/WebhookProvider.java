@@ -111,14 +111,19 @@ public final class WebhookProvider implements DnsProvider {
      * more (a token may sit in any of them).
      */
     static List<String> templateSecrets(WebhookProviderConfig config) {
+        return requestSecrets(withoutPlaceholders(config.url().reveal()),
+                config.headers().values().stream().map(s -> withoutPlaceholders(s.reveal())).toList());
+    }
+
+    /** The same rules for a request without placeholders: a URL and the header values sent with it. */
+    static List<String> requestSecrets(String url, List<String> headerValues) {
         List<String> out = new ArrayList<>();
-        for (Secret s : config.headers().values()) {
-            String v = withoutPlaceholders(s.reveal());
+        for (String v : headerValues) {
             if (v.trim().length() >= 4) out.add(v);
             // "Bearer TOKEN": the token alone may come back too
             for (String word : v.split("\\s+")) addIfLong(out, word, 8);
         }
-        HttpUrl template = HttpUrl.parse(withoutPlaceholders(config.url().reveal()));
+        HttpUrl template = HttpUrl.parse(url);
         if (template != null) {
             addIfLong(out, template.username(), 4);
             addIfLong(out, template.password(), 4);
