@@ -265,6 +265,35 @@ class StatusServerTest {
         }
     }
 
+    @Test
+    void metricsAreServedInTheTextFormatBehindTheSameToken() throws Exception {
+        String token = "k3Hq9v-status-token-0123456789";
+        Metrics metrics = new Metrics();
+        metrics.wanChanged("ipv4");
+        StatusServer.Snapshot snapshot = new StatusServer.Snapshot(healthyPass(), PASS_AT);
+        try (StatusServer server = new StatusServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                Optional.of(token), () -> STATE, () -> snapshot, POLL, new MutableClock(PASS_AT), why -> { },
+                metrics)) {
+            for (String auth : new String[] {null, "Bearer wrong-token-of-some-length"}) {
+                String[] r = call(server, "GET", "/metrics", auth);
+                assertEquals("401", r[0]);
+                assertEquals("", r[1]);
+            }
+            String[] r = call(server, "GET", "/metrics", "Bearer " + token);
+            assertEquals("200", r[0]);
+            assertEquals("text/plain; version=0.0.4; charset=utf-8", r[2]);
+            var families = PrometheusText.parse(r[1]);
+            assertEquals(1, PrometheusText.value(families, "wan_agent_wan_changes_total", java.util.Map.of("family",
+                    "ipv4")));
+            assertTrue(PrometheusText.value(families, "wan_agent_process_resident_memory_bytes", java.util.Map.of())
+                    > 1_000_000, "this JVM's RSS");
+            assertEquals("405", call(server, "POST", "/metrics", "Bearer " + token)[0]);
+        }
+        try (StatusServer server = server(Optional.empty())) {
+            assertEquals("404", call(server, "GET", "/metrics", null)[0], "no metrics kept: no path");
+        }
+    }
+
     /** Opens {@code n} connections that send half a request line and then nothing. */
     private static List<Socket> slowClients(StatusServer server, int n) throws Exception {
         List<Socket> slow = new ArrayList<>();

@@ -51,7 +51,8 @@ final class NotifyConfigReader {
     private static final Pattern TELEGRAM_TOKEN = Pattern.compile("[0-9]{1,20}:[A-Za-z0-9_-]{20,100}");
     /** A header name (RFC 9110 token). */
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private NotifyConfigReader() {
     }
@@ -159,7 +160,10 @@ final class NotifyConfigReader {
             Map<String, String> sample = new LinkedHashMap<>();
             for (String f : BodyTemplate.FIELDS) sample.put(f, "a \"sample\" {{" + f + "}} \\ value\n");
             try {
-                JSON.readTree(template.fill(sample));
+                if (JSON.readTree(template.fill(sample)).isMissingNode()) {
+                    n.problem("body", "is empty (leave it out for the default, a JSON object with every field)");
+                    ok = false;
+                }
             } catch (JacksonException e) {
                 JsonLocation at = e.getLocation();
                 n.problem("body", "is not JSON once its placeholders are filled in" + (at == null ? ""
