@@ -58,6 +58,8 @@ need_root() { [ "$(id -u)" = 0 ] || die "must run as root (network namespaces)";
 PACKAGES="miniupnpd-nftables miniupnpc snmpd snmp bind9 bind9-dnsutils nftables natpmpc iproute2 procps curl"
 # lab/packages.sh: systemd-analyze, systemd-nspawn, shellcheck, unzip, xmllint
 PACKAGES="$PACKAGES systemd systemd-container shellcheck unzip libxml2-utils"
+# AgentLabIT parses GET /metrics with the Prometheus Python client too
+PACKAGES="$PACKAGES python3-prometheus-client"
 
 cmd_install() {
   need_root

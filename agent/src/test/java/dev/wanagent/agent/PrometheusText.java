@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * {@code le}, {@code _sum}, {@code _count}), names and label names valid, label values escaped, values numbers. Fails
  * with the line on anything else.
  */
-final class PrometheusText {
+public final class PrometheusText {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern HELP = Pattern.compile("# HELP (" + NAME.pattern() + ") ((?:[^\\\\\\n]|\\\\[\\\\n])*)");
     private static final Pattern TYPE = Pattern.compile("# TYPE (" + NAME.pattern() + ") (counter|gauge|histogram|summary|untyped)");
@@ -23,17 +23,17 @@ final class PrometheusText {
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\\\n]|\\\\[\\\\\"n])*)\"(,|$)");
 
     /** One sample: its name, labels (unescaped) and value. */
-    record Sample(String name, Map<String, String> labels, double value) {
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
     /** A family: its TYPE and its samples. */
-    record Family(String name, String type, String help, List<Sample> samples) {
+    public record Family(String name, String type, String help, List<Sample> samples) {
     }
 
     private PrometheusText() {
     }
 
-    static Map<String, Family> parse(String text) {
+    public static Map<String, Family> parse(String text) {
         if (!text.isEmpty() && !text.endsWith("\n")) throw new AssertionError("the exposition does not end with \\n");
         Map<String, Family> families = new LinkedHashMap<>();
         Map<String, String> help = new HashMap<>();
@@ -130,7 +130,7 @@ final class PrometheusText {
     }
 
     /** The value of the sample {@code name} with exactly these labels; fails when there is none. */
-    static double value(Map<String, Family> families, String name, Map<String, String> labels) {
+    public static double value(Map<String, Family> families, String name, Map<String, String> labels) {
         for (Family f : families.values()) {
             for (Sample s : f.samples()) {
                 if (s.name().equals(name) && s.labels().equals(labels)) return s.value();

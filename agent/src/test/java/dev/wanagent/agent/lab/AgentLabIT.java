@@ -1,5 +1,6 @@
 package dev.wanagent.agent.lab;
 
+import dev.wanagent.agent.PrometheusText;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,9 +43,11 @@ class AgentLabIT {
 
     @Test
     void runKeepsMappingsAndDnsFollowsTheWanAddress() throws Exception {
-        Path cfg = Lab.writeConfig(dir, config("2s", 3600, "") + "status: {listen: 127.0.0.1:18787}\n");
         try (FakeProvider provider = new FakeProvider(dir);
-             RunningAgent agent = new RunningAgent(cfg, dir.resolve("agent.log"), env)) {
+             WebhookSink hook = new WebhookSink();
+             RunningAgent agent = new RunningAgent(Lab.writeConfig(dir, config("2s", 3600, "")
+                     + "status: {listen: 127.0.0.1:18787}\n"
+                     + "notify:\n  - type: webhook\n    url: " + hook.url() + "\n"), dir.resolve("agent.log"), env)) {
             Duration mapped = Lab.await("8080 and 3389 on the router", Duration.ofSeconds(10),
                     () -> hasMappings(upnpc()));
             System.out.println("lab: mappings visible with upnpc -l " + mapped.toMillis() + " ms after start");
@@ -55,11 +58,19 @@ class AgentLabIT {
             agent.awaitPushed(Lab.DEFAULT_WAN);
 
             String next = Lab.lab("wan-change").trim();
+            long changedAt = System.nanoTime();
             Duration followed = Lab.await("the provider to receive " + next, Duration.ofSeconds(10),
                     () -> provider.received("home.example.net", next));
             System.out.println("lab: DNS followed a WAN change in " + followed.toMillis() + " ms");
             assertEquals(2, provider.updates().size(), "one update per address, no resends: " + provider.updates());
             agent.awaitPushed(next);
+            Lab.await("the webhook to hear of the WAN change to " + next, Duration.ofSeconds(10),
+                    () -> hook.got("wan_change", "address", next));
+            System.out.println("lab: the webhook heard of the WAN change " + (System.nanoTime() - changedAt) / 1_000_000
+                    + " ms after it (at most; the provider's update came first)");
+            assertEquals(List.of("wan_change"), hook.received().stream().map(b -> b.path("event").asText()).toList(),
+                    "one notification: the start is no change, nor is the router's 0.0.0.0 in between");
+            metricsAfterTheWanChange(next);
             Lab.Result status = Lab.run(List.of("curl", "-s", "http://127.0.0.1:18787/status"), Duration.ofSeconds(10));
             assertTrue(status.stdout().contains("\"address\" : \"" + next + "\""), status.stdout());
             assertTrue(status.stdout().contains("\"status\" : \"SUCCESS\""), status.stdout());
@@ -72,10 +83,28 @@ class AgentLabIT {
             Lab.await("the pass POST /trigger asked for", Duration.ofSeconds(5),
                     () -> agent.logContains("pass: POST /trigger from 127.0.0.1"));
 
+            // a mapping deleted behind the agent's back: lost, told, made again
+            Lab.run(List.of("upnpc", "-u", Lab.ROOT_DESC, "-d", "8080", "TCP"), Duration.ofSeconds(10));
+            Duration told = Lab.await("the webhook to hear that mapping web was lost", Duration.ofSeconds(10),
+                    () -> hook.got("mapping_lost", "mapping", "web"));
+            System.out.println("lab: the webhook heard of the deleted mapping " + told.toMillis() + " ms after upnpc -d");
+            Lab.await("the webhook to hear that mapping web is back", Duration.ofSeconds(10),
+                    () -> hook.got("mapping_restored", "mapping", "web"));
+            assertTrue(hasMappings(upnpc()), "made again");
+
             Lab.lab("reboot-router");
             Duration back = Lab.await("mappings back after a router reboot", Duration.ofSeconds(10),
                     () -> hasMappings(upnpc()));
             System.out.println("lab: mappings back " + back.toMillis() + " ms after the router restarted");
+            Lab.await("the webhook to hear of the router restart and of rdp lost and restored", Duration.ofSeconds(10),
+                    () -> hook.got("router_restart", "mapping", "") && hook.got("mapping_lost", "mapping", "rdp")
+                            && hook.got("mapping_restored", "mapping", "rdp"));
+            Map<String, PrometheusText.Family> m = PrometheusText.parse(curl("-s", "http://127.0.0.1:18787/metrics"));
+            assertTrue(PrometheusText.value(m, "wan_agent_router_restarts_total", Map.of()) >= 1);
+            assertEquals(2, PrometheusText.value(m, "wan_agent_mapping_losses_total", Map.of("mapping", "web")),
+                    "deleted once, lost in the reboot once");
+            assertEquals(2, PrometheusText.value(m, "wan_agent_mapping_recreations_total", Map.of("mapping", "web")));
+            assertEquals(0, PrometheusText.value(m, "wan_agent_notifications_total", Map.of("result", "failed")));
 
             long stopped = agent.stop();
             assertTrue(stopped >= 0, "the agent stops within 5 s of SIGTERM");
@@ -186,6 +215,35 @@ class AgentLabIT {
         Lab.Result bad = Lab.agent(env, "run", "-c", typo.toString());
         assertEquals(1, bad.exit());
         assertTrue(bad.stderr().contains("mappings[1].externalPort: 70000 is not a port (1-65535)"), bad.stderr());
+    }
+
+    /**
+     * GET /metrics after one WAN change, read twice: by the strict reader of the tests and by the Prometheus
+     * Python client's parser (python3-prometheus-client), which must take the whole document.
+     */
+    private static void metricsAfterTheWanChange(String next) throws IOException {
+        String text = curl("-s", "http://127.0.0.1:18787/metrics");
+        Map<String, PrometheusText.Family> m = PrometheusText.parse(text);
+        assertEquals(1, PrometheusText.value(m, "wan_agent_wan_changes_total", Map.of("family", "ipv4")));
+        assertEquals(1, PrometheusText.value(m, "wan_agent_wan_address_info", Map.of("family", "ipv4", "address", next,
+                "source", "upnp")));
+        assertEquals(2, PrometheusText.value(m, "wan_agent_provider_updates_total",
+                Map.of("provider", "dyndns2 labuser@11.22.33.1", "result", "success")));
+        double pushes = PrometheusText.value(m, "wan_agent_change_to_dns_seconds_count", Map.of());
+        assertEquals(2, pushes, "the first address and the change");
+        System.out.println("lab: /metrics: change-to-DNS mean " + Math.round(1000 * PrometheusText.value(m,
+                "wan_agent_change_to_dns_seconds_sum", Map.of()) / pushes) + " ms over 2, resident memory "
+                + Math.round(PrometheusText.value(m, "wan_agent_process_resident_memory_bytes", Map.of()) / 1048576)
+                + " MiB");
+
+        Lab.Result parsed = Lab.run(List.of("/usr/bin/python3", Lab.ROOT.resolve("lab/parse-metrics.py").toString()),
+                Duration.ofSeconds(20), text);
+        assertEquals(0, parsed.exit(), "the Prometheus client's parser refused /metrics: " + parsed.stderr());
+        assertTrue(parsed.stdout().contains("counter wan_agent_wan_changes_total{family=\"ipv4\"} 1.0\n"),
+                parsed.stdout());
+        assertTrue(parsed.stdout().contains("histogram wan_agent_change_to_dns_seconds_count{} 2.0\n"), parsed.stdout());
+        assertTrue(parsed.stdout().contains("gauge wan_agent_wan_address_info{address=\"" + next
+                + "\",family=\"ipv4\",source=\"upnp\"} 1.0\n"), parsed.stdout());
     }
 
     /** curl's output (stdout), or "" when it cannot run. */
