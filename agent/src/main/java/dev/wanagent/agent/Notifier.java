@@ -35,10 +35,21 @@ final class Notifier implements AutoCloseable {
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
     /** At exit, how long the queue may still be worked on. */
     static final Duration FLUSH_AT_EXIT = Duration.ofSeconds(1);
+    /** The longest wait a hook's Retry-After (429, 503) gets between two tries. */
+    static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+    /** Messages are cut to this many characters (chat services cap theirs: Discord at 2000). */
+    static final int MAX_MESSAGE = 1000;
 
-    /** One event, as its fields (empty text for a field it lacks). */
+    /**
+     * One event, as its fields (empty text for a field it lacks). The message carries router and provider text:
+     * it is made one printable line of at most {@link #MAX_MESSAGE} characters.
+     */
     record Event(String event, String message, String address, String family, String mapping, String provider,
                  Instant time) {
+        Event {
+            message = StatusServer.printable(message, MAX_MESSAGE);
+        }
+
         Map<String, String> fields() {
             Map<String, String> f = new LinkedHashMap<>();
             f.put("event", event);
@@ -56,7 +67,7 @@ final class Notifier implements AutoCloseable {
     private static final class Hook {
         final String label;
         final NotifyConfig config;
-        String failing; // the last failure, while it fails
+        volatile String failing; // the last failure, while it fails (the sender thread may be a new one)
 
         Hook(int index, NotifyConfig config) {
             this.label = "notify[" + index + "] " + config.label();
@@ -117,8 +128,12 @@ final class Notifier implements AutoCloseable {
             o = NotificationCall.send(http, h.config, body);
             if (o.kind() != UpdateOutcome.Kind.RETRY || attempt == ATTEMPTS) break;
             if (Thread.currentThread().isInterrupted()) break; // closing
+            Duration wait = backoff.after(attempt, jitter);
+            if (o.retryAfter().isPresent() && o.retryAfter().get().compareTo(wait) > 0) {
+                wait = o.retryAfter().get().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : o.retryAfter().get();
+            }
             try {
-                Thread.sleep(backoff.after(attempt, jitter).toMillis());
+                Thread.sleep(wait.toMillis());
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt(); // closing: give up on this one
                 break;

@@ -202,6 +202,26 @@ class NotifierTest {
     }
 
     @Test
+    void aHooksRetryAfterIsHonoured() throws Exception {
+        server.enqueue(new MockResponse.Builder().code(429).setHeader("Retry-After", "1").build());
+        server.enqueue(new MockResponse.Builder().code(200).build());
+        notifier(hooks("  - type: discord\n    url: " + base() + "/d\n", Map.of()), null).send(WAN_CHANGE);
+        assertTrue(server.takeRequest(5, TimeUnit.SECONDS) != null);
+        long t0 = System.nanoTime();
+        assertTrue(server.takeRequest(5, TimeUnit.SECONDS) != null);
+        long waited = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(waited >= 900, "tried again after " + waited + " ms, not after Retry-After: 1");
+    }
+
+    @Test
+    void aMessageIsOnePrintableLineOfBoundedLength() {
+        Notifier.Event e = new Notifier.Event("mapping_lost", "router said \u001b[31mred\u001b[0m\nand " + "x".repeat(5000),
+                "", "", "web", "", AT);
+        assertEquals(Notifier.MAX_MESSAGE, e.message().codePointCount(0, e.message().length()));
+        assertTrue(e.message().startsWith("router said ?[31mred?[0m?and xxx"), e.message());
+    }
+
+    @Test
     void aRedirectIsNotFollowed() throws Exception {
         try (MockWebServer elsewhere = new MockWebServer()) {
             elsewhere.start(InetAddress.getLoopbackAddress(), 0);
