@@ -61,7 +61,7 @@ class EventsTest {
         PortMapping held = new PortMapping("", 8080, "TCP", 80, "192.168.77.100", true, "wan-agent web", 60);
         when(gateway.addPortMapping(any(PortMappingRequest.class))).thenReturn(held);
         MappingReconciler r = new MappingReconciler(List.of(new MappingConfig("web", 8080, 80, "TCP",
-                Optional.empty(), 60, false)), router, null, clock, events);
+                Optional.empty(), 60, false)), router, null, null, clock, events);
 
         when(gateway.specificPortMapping(8080, "TCP")).thenReturn(Optional.empty());
         r.reconcile(); // created: nothing to tell
@@ -99,6 +99,30 @@ class EventsTest {
         assertEquals("mapping web lost: the router no longer has it (it restarted or dropped it)",
                 sent.get(2).message());
         assertEquals(2, value("wan_agent_mapping_recreations_total", Map.of("mapping", "web")));
+    }
+
+    @Test
+    void aPcpRouterThatLostItsStateIsARestartAndItsMappingsAreLostAndMadeAgain() throws Exception {
+        PcpRouter router = mock(PcpRouter.class);
+        dev.wanagent.pcp.PcpClient client = mock(dev.wanagent.pcp.PcpClient.class);
+        when(router.client()).thenReturn(client);
+        when(client.map(any(), org.mockito.ArgumentMatchers.anyInt(), org.mockito.ArgumentMatchers.anyInt(),
+                org.mockito.ArgumentMatchers.anyLong())).thenAnswer(inv -> new dev.wanagent.pcp.PcpMapping(
+                dev.wanagent.pcp.Transport.TCP, 80, 8080, InetAddress.getByName("11.22.33.44"), 3600, clock.instant(),
+                7, dev.wanagent.pcp.PortMapProtocol.PCP));
+        PcpMappings m = new PcpMappings(List.of(new MappingConfig("web", 8080, 80, "TCP", Optional.empty(), 3600,
+                false)), router, clock, events);
+        m.reconcile(); // created
+        clock.advance(Duration.ofMinutes(31));
+        m.reconcile(); // renewed
+        assertEquals(List.of(), kinds());
+        assertEquals(1, value("wan_agent_mapping_renewals_total", Map.of("mapping", "web")));
+        when(client.stateResets()).thenReturn(1L); // the router's epoch went back: it lost every mapping
+        clock.advance(Duration.ofSeconds(1));
+        m.reconcile();
+        assertEquals(List.of("router_restart", "mapping_lost", "mapping_restored"), kinds());
+        assertEquals(1, value("wan_agent_router_restarts_total", Map.of()));
+        assertEquals(1, value("wan_agent_mapping_recreations_total", Map.of("mapping", "web")));
     }
 
     private DnsProvider provider(Deque<UpdateOutcome> answers) {
@@ -168,7 +192,7 @@ class EventsTest {
         UpdateDispatcher d = new UpdateDispatcher(List.of(), store.open(), store, ConfigFingerprint.in(dir), clock,
                 () -> 0.5, events);
         try {
-            WanMonitor m = new WanMonitor(List.of(source), new MappingReconciler(List.of(), null, clock), d,
+            WanMonitor m = new WanMonitor(List.of(source), new MappingReconciler(List.of(), null, clock), d, null,
                     Duration.ofMinutes(5), clock, events);
             for (int i = 0; i < 4; i++) m.pass();
         } finally {
