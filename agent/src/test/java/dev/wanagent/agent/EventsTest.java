@@ -61,7 +61,7 @@ class EventsTest {
         PortMapping held = new PortMapping("", 8080, "TCP", 80, "192.168.77.100", true, "wan-agent web", 60);
         when(gateway.addPortMapping(any(PortMappingRequest.class))).thenReturn(held);
         MappingReconciler r = new MappingReconciler(List.of(new MappingConfig("web", 8080, 80, "TCP",
-                Optional.empty(), 60, false)), router, null, null, clock, events);
+                Optional.empty(), 60, false)), router, null, null, null, clock, events);
 
         when(gateway.specificPortMapping(8080, "TCP")).thenReturn(Optional.empty());
         r.reconcile(); // created: nothing to tell
