@@ -103,6 +103,24 @@ final class Events {
                 clock.instant()));
     }
 
+    /** HA: this host's role as a pass leaves it (counted as a gauge). */
+    void haRole(boolean active) {
+        if (metrics != null) metrics.haRole(active);
+    }
+
+    /** HA: this host took every mapping over ({@code from}: the former holder, or empty when none was held). */
+    void haTakeover(String me, String from) {
+        if (metrics != null) metrics.haTakeover();
+        send(new Notifier.Event("ha_takeover", "HA: " + me + " is now the active host" + (from.isEmpty() ? ""
+                : " (the mappings were " + from + "'s)"), "", "", "", "", clock.instant()));
+    }
+
+    /** HA: another host holds the mappings; this one handed over or gave back what it won. */
+    void haStandby(String me, String active) {
+        send(new Notifier.Event("ha_standby", "HA: " + me + " is standby; " + active + " holds the mappings", "", "",
+                "", "", clock.instant()));
+    }
+
     private void send(Notifier.Event e) {
         if (notifier != null) notifier.accept(e);
     }

@@ -70,6 +70,7 @@ final class MappingReconciler {
     private HostIpv6.Lan lastLan = HostIpv6.Lan.NONE;
     private final MappingWatch watch;
 
+    private final Events events;
     /** High availability (null: off): the lease every mapping gets, renewed at a third of it. */
     private final HaConfig ha;
     /** This host's HA role; a host starts as standby and becomes active by taking every mapping. */
@@ -77,6 +78,8 @@ final class MappingReconciler {
     /** The router granted only a permanent lease (725): HA cannot work; this host keeps the mappings, single. */
     private boolean haImpossible;
     private int takeovers;
+    /** The last other host seen holding the mappings ("" when none yet). */
+    private String lastHolder = "";
     private Instant activeSince;
     /** Router restarts seen so far ({@link UpnpRouter#restartsSeen()}), and until when a standby then waits. */
     private long restartsSeen;
@@ -106,6 +109,7 @@ final class MappingReconciler {
     MappingReconciler(List<MappingConfig> mappings, UpnpRouter router, PcpMappings pcp, Pinholes pinholes,
                       HaConfig ha, Clock clock, Events events) {
         this.watch = new MappingWatch(events);
+        this.events = events;
         this.ha = ha != null && ha.enabled() && router != null ? ha : null;
         this.mappings = this.ha == null ? mappings : mappings.stream().map(m -> new MappingConfig(m.name(),
                 m.externalPort(), m.internalPort(), m.protocol(), m.internalClient(), this.ha.leaseSeconds(), false))
@@ -325,6 +329,7 @@ final class MappingReconciler {
             for (MappingConfig m : mappings) out.add(unreachable(m, e.getMessage()));
             return Optional.of(out);
         }
+        holders.values().stream().filter(h -> !h.isEmpty() && !h.equals(me)).findFirst().ifPresent(h -> lastHolder = h);
         holders.clear();
         for (int i = 0; i < mappings.size(); i++) holders.put(mappings.get(i).name(), holderList.get(i).orElse(""));
         HaLock.Move move = HaLock.decide(role, holderList, me, now.isBefore(restartGraceUntil));
@@ -341,6 +346,7 @@ final class MappingReconciler {
                 LOG.warn("HA: {} holds the mappings: {}; this host is standby", active,
                         role == HaLock.Role.ACTIVE ? "handing over" : "giving back the ones this host won");
                 giveBack(gateway, seen, me);
+                if (role == HaLock.Role.ACTIVE) events.haStandby(me, active);
                 role = HaLock.Role.STANDBY;
                 states.clear();
                 return Optional.of(standbyStatuses(seen, me, false));
@@ -394,6 +400,7 @@ final class MappingReconciler {
         role = HaLock.Role.ACTIVE;
         takeovers++;
         activeSince = now;
+        events.haTakeover(me, lastHolder);
         LOG.warn("HA: this host ({}) is now active: it holds every mapping{}", me,
                 takeovers > 1 || holders.values().stream().anyMatch(h -> !h.isEmpty()) ? "" : " (none was held)");
         for (MappingConfig m : mappings) holders.put(m.name(), me);

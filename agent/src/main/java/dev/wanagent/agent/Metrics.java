@@ -48,6 +48,8 @@ final class Metrics {
     private final Counter sourceErrors;
     private final Gauge lastSuccessfulPass;
     private final Counter notifications;
+    private final Gauge haActive;
+    private final Counter haTakeovers;
 
     Metrics() {
         this(Path.of("/proc/self/status"));
@@ -89,6 +91,12 @@ final class Metrics {
         notifications = Counter.builder().name("wan_agent_notifications_total")
                 .help("Notifications to notify: hooks, by result (sent, failed, dropped: the queue was full)")
                 .labelNames("result").withoutExemplars().register(registry);
+        haActive = Gauge.builder().name("wan_agent_ha_active")
+                .help("High availability: 1 while this host is the active one (holds the mappings, pushes DNS), 0 as"
+                        + " a standby; absent with HA off").withoutExemplars().register(registry);
+        haTakeovers = Counter.builder().name("wan_agent_ha_takeovers_total")
+                .help("High availability: how often this host took every mapping over").withoutExemplars()
+                .register(registry);
         GaugeWithCallback.builder().name("wan_agent_process_resident_memory_bytes")
                 .help("Resident memory of the agent's process (VmRSS)").unit(Unit.BYTES)
                 .callback(cb -> residentBytes(procStatus).ifPresent(b -> cb.call(b))).register(registry);
@@ -128,6 +136,14 @@ final class Metrics {
 
     void mappingRecreated(String mapping) {
         mappingRecreations.labelValues(mapping).inc();
+    }
+
+    void haRole(boolean active) {
+        haActive.set(active ? 1 : 0);
+    }
+
+    void haTakeover() {
+        haTakeovers.inc();
     }
 
     void routerRestarted() {

@@ -146,7 +146,9 @@ final class WanMonitor {
             mappings = reconciler.reconcile(lan);
         }
         PassResult result = new PassResult(wan, used, problems, mappings, records);
-        last = new StatusServer.Snapshot(result, clock.instant(), reconciler.haStatus());
+        Optional<MappingReconciler.HaStatus> ha = reconciler.haStatus();
+        ha.ifPresent(h -> events.haRole(h.role().equals("active") || h.role().startsWith("single")));
+        last = new StatusServer.Snapshot(result, clock.instant(), ha);
         if (result.ok()) events.passSucceeded();
         return result;
     }
@@ -168,7 +170,8 @@ final class WanMonitor {
                 was = Optional.ofNullable(dispatcher.state().wanAddress()).flatMap(IpLiteral::ipv4)
                         .filter(w -> !w.isAnyLocalAddress()).orElse(null);
             }
-            if (was != null && !was.equals(a)) events.wanChanged(a, was, source);
+            // HA: every host sees the router's WAN address; only the active one tells of a change
+            if (was != null && !was.equals(a) && !reconciler.standby()) events.wanChanged(a, was, source);
         }
     }
 

@@ -86,8 +86,12 @@ class HighAvailabilityTest {
             }
             return null;
         }).when(g).deletePortMapping(anyInt(), anyString());
-        return new MappingReconciler(MAPPINGS, router, null, null, HA, clock);
+        return new MappingReconciler(MAPPINGS, router, null, null, HA, clock,
+                new Events(metrics, told::add, clock));
     }
+
+    private final Metrics metrics = new Metrics(java.nio.file.Path.of("/nonexistent"));
+    private final List<Notifier.Event> told = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private String holder(String mapping) {
         expire();
@@ -145,6 +149,11 @@ class HighAvailabilityTest {
         long took = Duration.between(killed, clock.instant()).toSeconds();
         assertTrue(took >= 30, "never before the router dropped the old holder's mappings: " + took);
         assertEquals(1, b.haStatus().orElseThrow().takeovers());
+        assertTrue(told.stream().anyMatch(e -> e.event().equals("ha_takeover")
+                && e.message().equals("HA: 192.168.77.101 is now the active host (the mappings were 192.168.77.100's)")),
+                told.toString());
+        String scraped = new String(metrics.scrape(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(scraped.contains("wan_agent_ha_takeovers_total 2.0"), "both hosts took over once (one registry here): " + scraped);
         // the old active comes back (a new process: a standby) and stays standby
         MappingReconciler back = host("192.168.77.100", mock(UpnpRouter.class));
         back.reconcile();

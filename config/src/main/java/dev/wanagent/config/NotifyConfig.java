@@ -22,7 +22,7 @@ public record NotifyConfig(String type, Secret url, String host, String method, 
                            Optional<BodyTemplate> body, Set<String> events) {
     /** Every event a hook can ask for, in the order the README lists them. */
     public static final List<String> EVENTS = List.of("wan_change", "provider_failure", "provider_recovery",
-            "mapping_lost", "mapping_restored", "router_restart");
+            "mapping_lost", "mapping_restored", "router_restart", "ha_takeover", "ha_standby");
 
     public NotifyConfig {
         headers = Map.copyOf(headers);
