@@ -87,7 +87,7 @@ check_config() { # file [command] -> the config line of `wan-agent check`, or al
   if grep -q "is not usable" <<<"$said"; then echo "$said"; else grep '^config: ' <<<"$said" || echo "$said"; fi
 }
 out=$(check_config /etc/wan-agent/wan-agent.yaml /usr/bin/wan-agent)
-[ "$out" = "config: ok (0 mapping(s), 0 provider(s), poll every 300s, state in /var/lib/wan-agent)" ] \
+[ "$out" = "config: ok: 0 mapping(s), 0 provider(s), poll every 300s, state in /var/lib/wan-agent" ] \
   || fail "wan-agent check on the shipped config: $out"
 ok "wan-agent check -c /etc/wan-agent/wan-agent.yaml (as uid $NOBODY): $out"
 
