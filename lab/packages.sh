@@ -258,7 +258,7 @@ esac
 [ "$(x 'string(/service/stopparentprocessfirst)')" = true ] || fail "WinSW <stopparentprocessfirst>"
 ok "wan-agent.xml well-formed: id, executable java, arguments run -c %BASE%\\wan-agent.yaml, roll-by-size log, $(x 'count(/service/onfailure)') onfailure restarts, stopparentprocessfirst"
 out=$(check_config "$w/wan-agent.yaml" java -jar "$w/wan-agent.jar")
-case "$out" in "config: ok (0 mapping(s), 0 provider(s), poll every 300s, "*) ;; *) fail "wan-agent check on the zip's CRLF config: $out" ;; esac
+case "$out" in "config: ok: 0 mapping(s), 0 provider(s), poll every 300s, "*) ;; *) fail "wan-agent check on the zip's CRLF config: $out" ;; esac
 ok "the zip's wan-agent.yaml (CRLF) passes the zip's wan-agent.jar check"
 
 echo "== the OpenWrt scripts"
