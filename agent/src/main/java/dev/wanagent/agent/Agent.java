@@ -46,7 +46,12 @@ final class Agent implements AutoCloseable {
      */
     Agent(AgentConfig config, Clock clock, boolean changesState) {
         this.config = config;
-        this.http = ProviderHttp.newClient();
+        // TLS unless all that is reached over HTTP is plain http: a TLS client loads the JDK's trust store when built
+        // (notification hooks are taken to be on https)
+        boolean tls = DnsProviders.anyOverTls(config.providers()) || !config.notifications().isEmpty()
+                || (config.router().web().enabled() && config.router().web().urls().stream()
+                .anyMatch(u -> !"http".equalsIgnoreCase(u.getScheme())));
+        this.http = ProviderHttp.newClient(tls);
         this.metrics = changesState && config.statusListen().isPresent() ? Optional.of(new Metrics())
                 : Optional.empty();
         this.notifier = changesState && !config.notifications().isEmpty()

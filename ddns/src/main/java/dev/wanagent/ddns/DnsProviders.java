@@ -10,6 +10,8 @@ import dev.wanagent.config.Rfc2136ProviderConfig;
 import dev.wanagent.config.WebhookProviderConfig;
 import okhttp3.OkHttpClient;
 
+import java.util.List;
+
 /** Builds the provider implementation for a provider config. */
 public final class DnsProviders {
     private DnsProviders() {
@@ -24,5 +26,17 @@ public final class DnsProviders {
         if (config instanceof DnsPodProviderConfig c) return new DnsPodProvider(c, http);
         if (config instanceof WebhookProviderConfig c) return new WebhookProvider(c, http);
         throw new IllegalArgumentException("no implementation for provider type " + config.type());
+    }
+
+    /** True when some of these providers is reached over https (so the HTTP client must speak TLS). */
+    public static boolean anyOverTls(List<? extends ProviderConfig> configs) {
+        return configs.stream().anyMatch(DnsProviders::overTls);
+    }
+
+    static boolean overTls(ProviderConfig config) {
+        if (config instanceof Rfc2136ProviderConfig) return false; // DNS UPDATE, no HTTP at all
+        if (config instanceof Dyndns2ProviderConfig c) return !"http".equalsIgnoreCase(c.server().getScheme());
+        if (config instanceof WebhookProviderConfig c) return !c.url().reveal().regionMatches(true, 0, "http:", 0, 5);
+        return true; // the API providers are https services
     }
 }

@@ -1,5 +1,6 @@
 package dev.wanagent.upnp;
 
+import okhttp3.ConnectionSpec;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -9,8 +10,13 @@ import okio.BufferedSource;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
-/** HTTP to the router: short timeouts, no redirects, replies capped in size. One client for the whole module. */
+/**
+ * HTTP to the router: short timeouts, no redirects, replies capped in size. One client for the whole module. Plain
+ * http only (a router's LOCATION must be http): a client that may speak TLS makes OkHttp load the JDK's trust store
+ * when it is built, which costs memory and start-up time for nothing.
+ */
 final class RouterHttp {
     static final int MAX_REPLY_BYTES = 256 * 1024;
 
@@ -21,6 +27,7 @@ final class RouterHttp {
             .followRedirects(false)
             .followSslRedirects(false)
             .retryOnConnectionFailure(false)
+            .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
             .build();
 
     private RouterHttp() {
