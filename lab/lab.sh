@@ -60,6 +60,8 @@ PACKAGES="miniupnpd-nftables miniupnpc snmpd snmp bind9 bind9-dnsutils nftables 
 PACKAGES="$PACKAGES systemd systemd-container shellcheck unzip libxml2-utils"
 # AgentLabIT parses GET /metrics with the Prometheus Python client too
 PACKAGES="$PACKAGES python3-prometheus-client"
+# lab/bench.sh: ddclient and inadyn, the classic DDNS clients, for its side-by-side table
+PACKAGES="$PACKAGES ddclient inadyn"
 
 cmd_install() {
   need_root
@@ -78,6 +80,8 @@ cmd_install() {
     export DEBIAN_FRONTEND=noninteractive
     # miniupnpd's postinst asks for the external interface; answer it so the install never blocks.
     echo "miniupnpd miniupnpd/start_daemon boolean false" | debconf-set-selections 2>/dev/null || true
+    # ddclient's would otherwise start a daemon with a template config polling a web site: it runs only in the bench
+    echo "ddclient ddclient/run_mode select On PPP connect" | debconf-set-selections 2>/dev/null || true
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
   fi
