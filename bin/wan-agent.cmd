@@ -16,5 +16,6 @@ if not defined jar (
 )
 set "java=java"
 if defined JAVA_HOME set "java=%JAVA_HOME%\bin\java.exe"
-"%java%" -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 %JAVA_OPTS% -jar "%jar%" %*
+rem The flags of bin/wan-agent (README, "Footprint"); no class-data archive here (JAVA_OPTS may add one).
+"%java%" -XX:+UseSerialGC -Xms8m -Xmx64m -XX:MaxMetaspaceSize=64m -Xss512k -XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=10000 -XX:GuaranteedSafepointInterval=10000 %JAVA_OPTS% -jar "%jar%" %*
 exit /b %ERRORLEVEL%
