@@ -55,9 +55,13 @@ final class DocumentParser {
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder().streamReadConstraints(LIMITS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder().streamReadConstraints(LIMITS)
-            .loaderOptions(loaderOptions()).enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** Built on first use: a JSON config loads neither SnakeYAML nor Jackson's YAML module. */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new ObjectMapper(YAMLFactory.builder().streamReadConstraints(LIMITS)
+                .loaderOptions(loaderOptions()).enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
 
     private static final Pattern TOKEN = Pattern.compile("'[^']*'|\"[^\"]*\"|`[^`]*`|\\S+");
     private static final Pattern PLAIN_WORD = Pattern.compile("<?[A-Za-z][A-Za-z-]*>?[.,]?");
@@ -89,7 +93,7 @@ final class DocumentParser {
             checkYamlEvents(text);
         }
         try {
-            return (json ? JSON : YAML).readTree(text);
+            return (json ? JSON : Yaml.MAPPER).readTree(text);
         } catch (StreamConstraintsException e) {
             throw new ConfigException(sourceName + ": " + limitExceeded(e));
         } catch (JsonProcessingException e) {
