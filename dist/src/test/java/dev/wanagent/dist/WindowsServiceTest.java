@@ -70,7 +70,31 @@ class WindowsServiceTest {
 
     @Test
     void theLaunchersPassTheSameJvmFlags() throws IOException {
-        assertEquals(jvmFlags(LAUNCHER, "exec \"$java\"", "$JAVA_OPTS"), jvmFlags(LAUNCHER_CMD, "\"%java%\"", "%JAVA_OPTS%"));
+        assertEquals("$flags", jvmFlags(LAUNCHER, "exec \"$java\"", "$JAVA_OPTS"));
+        assertEquals(shellFlags(LAUNCHER), jvmFlags(LAUNCHER_CMD, "\"%java%\"", "%JAVA_OPTS%"));
+    }
+
+    /**
+     * The flags bin/wan-agent always passes: its unindented {@code flags="..."} lines, each one adding to the one
+     * before (the indented ones add the class-data archive, on Linux only).
+     */
+    static String shellFlags(Path launcher) throws IOException {
+        Pattern assignment = Pattern.compile("flags=\"(.*)\"");
+        String flags = null;
+        for (String l : Files.readAllLines(launcher)) {
+            Matcher m = assignment.matcher(l);
+            if (!m.matches()) continue;
+            String value = m.group(1);
+            if (value.startsWith("$flags ")) {
+                assertTrue(flags != null, launcher + ": adds to $flags before setting it");
+                flags = flags + value.substring("$flags".length());
+            } else {
+                assertEquals(null, flags, launcher + ": sets flags twice");
+                flags = value;
+            }
+        }
+        assertTrue(flags != null && flags.startsWith("-XX:+UseSerialGC"), launcher + ": flags=" + flags);
+        return flags;
     }
 
     /** The flags between the java command and the user's JAVA_OPTS on the launcher's java line. */
