@@ -51,14 +51,6 @@ class HighAvailabilityTest {
         });
     }
 
-    private static UpnpException upnpError(int code) {
-        UpnpException e = mock(UpnpException.class);
-        when(e.errorCode()).thenReturn(Optional.of(code));
-        when(e.is(anyInt())).thenAnswer(inv -> inv.getArgument(0, Integer.class) == code);
-        when(e.getMessage()).thenReturn("UPnP error " + code);
-        return e;
-    }
-
     /** One LAN host: its view of the shared table, and its reconciler. */
     private MappingReconciler host(String address, UpnpRouter router) throws Exception {
         InternetGateway g = mock(InternetGateway.class);
@@ -72,7 +64,7 @@ class HighAvailabilityTest {
             expire();
             PortMappingRequest r = inv.getArgument(0);
             PortMapping held = table.get(key(r.externalPort(), r.protocol()));
-            if (held != null && !held.internalClient().equals(r.internalClient())) throw upnpError(718);
+            if (held != null && !held.internalClient().equals(r.internalClient())) throw MappingReconcilerTest.upnpError(718);
             PortMapping granted = new PortMapping("", r.externalPort(), r.protocol(), r.internalPort(),
                     r.internalClient(), true, r.description(), r.leaseSeconds());
             table.put(key(r.externalPort(), r.protocol()), granted);

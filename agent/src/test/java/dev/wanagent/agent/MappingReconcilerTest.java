@@ -41,7 +41,7 @@ class MappingReconcilerTest {
         return new PortMapping("", 8080, "TCP", 80, "192.168.77.100", true, "wan-agent web", lease);
     }
 
-    private static UpnpException upnpError(int code) {
+    static UpnpException upnpError(int code) {
         UpnpException e = mock(UpnpException.class);
         when(e.errorCode()).thenReturn(Optional.of(code));
         when(e.is(anyInt())).thenAnswer(inv -> inv.getArgument(0, Integer.class) == code);
