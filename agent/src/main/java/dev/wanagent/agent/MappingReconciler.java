@@ -196,18 +196,21 @@ final class MappingReconciler {
             LOG.info("UPnP: the router answers again: keeping the mappings over UPnP (the PCP/NAT-PMP ones lapse)");
             onPcp = false;
         }
+        List<Optional<PortMapping>> known = null; // the entries an HA pass has read already (active host)
         if (ha != null && !haImpossible) {
-            Optional<List<MappingStatus>> standing = highAvailability(gateway);
-            if (standing.isPresent()) return standing.get();
+            HaPass pass = highAvailability(gateway);
+            if (pass.statuses().isPresent()) return pass.statuses().get();
+            known = pass.seen();
         }
-        for (MappingConfig m : mappings) {
+        for (int i = 0; i < mappings.size(); i++) {
+            MappingConfig m = mappings.get(i);
             try {
-                out.add(reconcileOne(gateway, m));
+                out.add(known == null ? reconcileOne(gateway, m) : reconcileOne(gateway, m, known.get(i)));
             } catch (UpnpException e) {
                 if (e.errorCode().isEmpty()) {
                     router.forget(); // not an answer from the router: find it again next time
                     out.add(unreachable(m, e.getMessage()));
-                    for (MappingConfig rest : mappings.subList(mappings.indexOf(m) + 1, mappings.size())) {
+                    for (MappingConfig rest : mappings.subList(i + 1, mappings.size())) {
                         out.add(unreachable(rest, "skipped: " + e.getMessage()));
                     }
                     break;
@@ -225,10 +228,15 @@ final class MappingReconciler {
     }
 
     private MappingStatus reconcileOne(InternetGateway gateway, MappingConfig m) throws IOException {
+        return reconcileOne(gateway, m, gateway.specificPortMapping(m.externalPort(), m.protocol()));
+    }
+
+    /** One mapping, given the router's entry for its external port as read in this pass. */
+    private MappingStatus reconcileOne(InternetGateway gateway, MappingConfig m, Optional<PortMapping> existing)
+            throws IOException {
         String client = m.internalClient().orElse(gateway.localAddress().getHostAddress());
         PortMappingRequest request = new PortMappingRequest(m.externalPort(), m.protocol(), m.internalPort(), client,
                 DESCRIPTION_PREFIX + m.name(), m.leaseSeconds());
-        Optional<PortMapping> existing = gateway.specificPortMapping(m.externalPort(), m.protocol());
         if (existing.isPresent() && !existing.get().internalClient().equals(client)) {
             String holder = existing.get().internalClient() + ":" + existing.get().internalPort() + " ('"
                     + existing.get().description() + "')";
@@ -304,10 +312,18 @@ final class MappingReconciler {
     }
 
     /**
-     * The HA part of a pass (see {@link HaLock}). Returns the statuses when this pass is done with (standby,
-     * handed back, or a lost race), or empty when this host is active and the mappings are kept as usual.
+     * What the HA part of a pass did: the statuses when the pass is done with (standby, handed back, a lost race,
+     * a takeover), or none when this host is active and keeps the mappings as usual, from the entries read in
+     * {@code seen} (one per mapping, in config order).
      */
-    private Optional<List<MappingStatus>> highAvailability(InternetGateway gateway) {
+    private record HaPass(Optional<List<MappingStatus>> statuses, List<Optional<PortMapping>> seen) {
+        static HaPass done(List<MappingStatus> statuses) {
+            return new HaPass(Optional.of(statuses), List.of());
+        }
+    }
+
+    /** The HA part of a pass (see {@link HaLock}). */
+    private HaPass highAvailability(InternetGateway gateway) {
         String me = gateway.localAddress().getHostAddress();
         Instant now = clock.instant();
         long restarts = router.restartsSeen();
@@ -327,7 +343,7 @@ final class MappingReconciler {
             if (e instanceof UpnpException u && u.errorCode().isEmpty()) router.forget();
             List<MappingStatus> out = new ArrayList<>();
             for (MappingConfig m : mappings) out.add(unreachable(m, e.getMessage()));
-            return Optional.of(out);
+            return HaPass.done(out);
         }
         holders.values().stream().filter(h -> !h.isEmpty() && !h.equals(me)).findFirst().ifPresent(h -> lastHolder = h);
         holders.clear();
@@ -335,10 +351,10 @@ final class MappingReconciler {
         HaLock.Move move = HaLock.decide(role, holderList, me, now.isBefore(restartGraceUntil));
         switch (move) {
             case KEEP -> {
-                return Optional.empty();
+                return new HaPass(Optional.empty(), seen);
             }
             case WAIT -> {
-                return Optional.of(standbyStatuses(seen, me, now.isBefore(restartGraceUntil)));
+                return HaPass.done(standbyStatuses(seen, me, now.isBefore(restartGraceUntil)));
             }
             case GIVE_BACK -> {
                 String active = holderList.stream().flatMap(Optional::stream).filter(h -> !h.equals(me)).findFirst()
@@ -349,16 +365,16 @@ final class MappingReconciler {
                 if (role == HaLock.Role.ACTIVE) events.haStandby(me, active);
                 role = HaLock.Role.STANDBY;
                 states.clear();
-                return Optional.of(standbyStatuses(seen, me, false));
+                return HaPass.done(standbyStatuses(seen, me, false));
             }
             default -> {
-                return take(gateway, seen, me);
+                return HaPass.done(take(gateway, seen, me));
             }
         }
     }
 
     /** Asks for every free mapping in config order; a 718 (another host won it) gives back what this pass won. */
-    private Optional<List<MappingStatus>> take(InternetGateway gateway, List<Optional<PortMapping>> seen, String me) {
+    private List<MappingStatus> take(InternetGateway gateway, List<Optional<PortMapping>> seen, String me) {
         List<MappingConfig> won = new ArrayList<>();
         List<MappingStatus> out = new ArrayList<>();
         Instant now = clock.instant();
@@ -394,7 +410,7 @@ final class MappingReconciler {
                     standing.add(new MappingStatus(x.name(), true, "standby: " + (lostRace
                             ? "another host took the mappings first" : "could not take them: " + e.getMessage())));
                 }
-                return Optional.of(standing);
+                return standing;
             }
         }
         role = HaLock.Role.ACTIVE;
@@ -408,12 +424,12 @@ final class MappingReconciler {
         for (int i = 0; i < mappings.size(); i++) {
             if (seen.get(i).isEmpty()) continue;
             try {
-                out.add(reconcileOne(gateway, mappings.get(i)));
+                out.add(reconcileOne(gateway, mappings.get(i), seen.get(i)));
             } catch (IOException e) {
                 out.add(unreachable(mappings.get(i), e.getMessage()));
             }
         }
-        return Optional.of(out);
+        return out;
     }
 
     private void giveBack(InternetGateway gateway, List<Optional<PortMapping>> seen, String me) {

@@ -57,6 +57,7 @@ class HighAvailabilityTest {
         when(router.gateway()).thenReturn(g);
         when(g.localAddress()).thenReturn(InetAddress.getByName(address));
         when(g.specificPortMapping(anyInt(), anyString())).thenAnswer(inv -> {
+            lookups.incrementAndGet();
             expire();
             return Optional.ofNullable(table.get(key(inv.getArgument(0), inv.getArgument(1))));
         });
@@ -82,6 +83,8 @@ class HighAvailabilityTest {
                 new Events(metrics, told::add, clock));
     }
 
+    /** GetSpecificPortMappingEntry calls, all hosts together. */
+    private final java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
     private final Metrics metrics = new Metrics(java.nio.file.Path.of("/nonexistent"));
     private final List<Notifier.Event> told = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -107,6 +110,11 @@ class HighAvailabilityTest {
         assertEquals(30, table.get(key(8080, "TCP")).leaseSeconds());
         assertEquals(Optional.of(clock.instant().plusSeconds(10)), a.nextDue(clock.instant()), "renewed at a third");
         assertEquals(Optional.of(clock.instant().plusSeconds(3)), b.nextDue(clock.instant()), "a standby looks often");
+        clock.advance(Duration.ofSeconds(10));
+        int before = lookups.get();
+        a.reconcile(); // the active host's renewal pass reads each entry once
+        assertEquals(before + MAPPINGS.size(), lookups.get());
+        assertFalse(a.standby());
     }
 
     @Test
