@@ -147,7 +147,7 @@ final class WanMonitor {
         }
         PassResult result = new PassResult(wan, used, problems, mappings, records);
         Optional<MappingReconciler.HaStatus> ha = reconciler.haStatus();
-        ha.ifPresent(h -> events.haRole(h.role().equals("active") || h.role().startsWith("single")));
+        if (ha.isPresent()) events.haRole(!reconciler.standby()); // active, or single when HA cannot work
         last = new StatusServer.Snapshot(result, clock.instant(), ha);
         if (result.ok()) events.passSucceeded();
         return result;
