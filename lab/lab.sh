@@ -274,6 +274,9 @@ cmd_up() {
   nsx rtr sysctl -qw net.ipv6.conf.all.forwarding=1
   ip -n rtr route add 239.0.0.0/8 dev rlan
   ip -n lan route add 239.0.0.0/8 dev hlan
+  # the GENA callback ports the lab tests set (callbackPort) are not handed out as outgoing ports; a user who
+  # forwards a fixed callback port in a firewall does the same (the agent retries a busy port: UpnpLabIT)
+  for ns in lan lan2; do nsx $ns sysctl -qw net.ipv4.ip_local_reserved_ports=49152-49159; done
   nsx rtr sysctl -qw net.ipv4.ip_forward=1
   nft_rules
   write_miniupnpd_conf $igd1

@@ -147,8 +147,16 @@ final class MappingReconciler {
         return Duration.ofMillis(Math.max(1000, Math.min(5000, ha.leaseSeconds() * 100L)));
     }
 
-    /** The earliest time after {@code now} that a mapping needs a pass by itself: a renewal or a retry. */
+    /**
+     * The earliest time after {@code now} that a mapping needs a pass by itself: a renewal or a retry, or the
+     * router's event listener is to be started again.
+     */
     synchronized Optional<Instant> nextDue(Instant now) {
+        Optional<Instant> listener = router == null ? Optional.empty() : router.nextDue(now);
+        return java.util.stream.Stream.of(listener, mappingsDue(now)).flatMap(Optional::stream).min(Instant::compareTo);
+    }
+
+    private Optional<Instant> mappingsDue(Instant now) {
         if (pcp != null && (router == null || onPcp)) {
             // on PCP: its renewals, and (UPnP enabled) UPnP's own retry, to switch back when it answers again
             Optional<Instant> upnpRetry = router == null ? Optional.empty() : states.values().stream()

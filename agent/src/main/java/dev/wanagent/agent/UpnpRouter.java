@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -38,6 +39,13 @@ final class UpnpRouter implements WanSource, AutoCloseable {
     private Consumer<String> trigger;
     private volatile EventSubscription subscription;
     private HttpUrl subscribedTo;
+    /**
+     * Consecutive failures to start the GENA listener (e.g. its callback port is in use), and when it is tried
+     * again (System.nanoTime); polling covers the gap, and {@link #nextDue} asks for a pass at that time.
+     */
+    private int listenerFailures;
+    private long listenAgainAt;
+    private String listenerProblem;
     private SsdpAnnouncements announcements;
     private String announcementsProblem;
     /**
@@ -69,7 +77,10 @@ final class UpnpRouter implements WanSource, AutoCloseable {
     }
 
     synchronized InternetGateway gateway() throws IOException {
-        if (gateway != null) return gateway;
+        if (gateway != null) {
+            if (listenerFailures > 0 && System.nanoTime() - listenAgainAt >= 0) subscribe(gateway);
+            return gateway;
+        }
         if (discoveryFailures > 0 && System.nanoTime() - discoverAgainAt < 0) throw lastDiscoveryFailure;
         try {
             gateway = config.location().isPresent()
@@ -149,9 +160,32 @@ final class UpnpRouter implements WanSource, AutoCloseable {
                 }
             }, Backoff.ROUTER::after);
             subscribedTo = url;
+            if (listenerFailures > 0) {
+                LOG.info("UPnP: router events on (the callback listener started after {} failed tries)",
+                        listenerFailures);
+            }
+            listenerFailures = 0;
+            listenerProblem = null;
         } catch (IOException e) {
-            LOG.warn("UPnP: no router events ({}); polling every poll interval instead", e.getMessage());
+            // e.g. the callback port is held by another program, or by an outgoing connection of this host
+            listenerFailures++;
+            Duration wait = Backoff.ROUTER.after(listenerFailures);
+            listenAgainAt = System.nanoTime() + wait.toNanos();
+            String problem = String.valueOf(e.getMessage());
+            if (!problem.equals(listenerProblem)) {
+                LOG.warn("UPnP: no router events yet ({}); trying again every {} s at most, polling meanwhile",
+                        problem, Backoff.ROUTER.max().toSeconds());
+            }
+            listenerProblem = problem;
         }
+    }
+
+    /** When the GENA listener that could not start is tried again (a pass does it); empty while none is due. */
+    @Override
+    public synchronized Optional<Instant> nextDue(Instant now) {
+        if (listenerFailures == 0 || gateway == null) return Optional.empty();
+        long in = Math.max(0, listenAgainAt - System.nanoTime());
+        return Optional.of(now.plusNanos(in));
     }
 
     private final java.util.concurrent.atomic.AtomicLong restarts = new java.util.concurrent.atomic.AtomicLong();

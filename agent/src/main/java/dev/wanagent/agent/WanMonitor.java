@@ -209,13 +209,14 @@ final class WanMonitor {
 
     /**
      * When the next pass falls due by itself, from the state each part keeps: the poll, a mapping's renewal or
-     * retry, a DNS record's back-off or forced refresh (only while there is an address to push), and the re-check
-     * while the WAN address is unknown or not publishable. Never earlier than {@link #MIN_WAIT} from now.
+     * retry, a DNS record's back-off or forced refresh (only while there is an address to push), a source's retry
+     * of a listener that could not start, and the re-check while the WAN address is unknown or not publishable. Never earlier than {@link #MIN_WAIT} from now.
      */
     Instant nextPass(PassResult last, Instant now) {
         Instant next = now.plus(pollInterval);
         List<Optional<Instant>> dues = new ArrayList<>();
         if (reconciler != null) dues.add(reconciler.nextDue(now));
+        for (WanSource s : sources) dues.add(s.nextDue(now));
         if (dispatcher != null && last != null && last.wanAddress().isPresent()) dues.add(dispatcher.nextDue(now));
         dues.add(wanDownRecheck(last, now));
         for (Optional<Instant> due : dues) {

@@ -1,6 +1,8 @@
 package dev.wanagent.agent;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
 
 /** Somewhere the router's WAN address can be read from (UPnP, SNMP). */
 interface WanSource {
@@ -12,4 +14,9 @@ interface WanSource {
 
     /** One line on what this source found, for {@code wan-agent check}. */
     String describe() throws IOException;
+
+    /** When this source needs a pass by itself (e.g. to start a listener again that could not start); or empty. */
+    default Optional<Instant> nextDue(Instant now) {
+        return Optional.empty();
+    }
 }

@@ -33,4 +33,39 @@ class WanMonitorTest {
         assertEquals(Optional.empty(), m.wanDownRecheck(read("11.22.33.44"), now));
         assertEquals(Optional.of(now.plusSeconds(1)), m.wanDownRecheck(read("100.64.1.2"), now), "CGNAT is not publishable");
     }
+
+    @Test
+    void aSourceThatWantsAPassSoonerGetsOneButNeverInThePast() throws Exception {
+        Instant now = Instant.EPOCH.plusSeconds(1000);
+        Instant[] due = {now.plusSeconds(4)};
+        WanSource listenerToRetry = new WanSource() {
+            @Override
+            public String name() {
+                return "upnp";
+            }
+
+            @Override
+            public WanAddress readWanAddress() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public String describe() {
+                return "";
+            }
+
+            @Override
+            public Optional<Instant> nextDue(Instant at) {
+                return Optional.ofNullable(due[0]);
+            }
+        };
+        WanMonitor m = new WanMonitor(List.of(listenerToRetry), null, null, Duration.ofMinutes(5),
+                new MutableClock(now));
+        WanMonitor.PassResult up = read("11.22.33.44");
+        assertEquals(now.plusSeconds(4), m.nextPass(up, now));
+        due[0] = now.minusSeconds(10);
+        assertTrue(!m.nextPass(up, now).isBefore(now), "never in the past");
+        due[0] = null;
+        assertEquals(now.plus(Duration.ofMinutes(5)), m.nextPass(up, now), "nothing due: the poll");
+    }
 }
