@@ -39,10 +39,7 @@ final class UpnpRouter implements WanSource, AutoCloseable {
     private Consumer<String> trigger;
     private volatile EventSubscription subscription;
     private HttpUrl subscribedTo;
-    /**
-     * Consecutive failures to start the GENA listener (e.g. its callback port is in use), and when it is tried
-     * again (System.nanoTime); polling covers the gap, and {@link #nextDue} asks for a pass at that time.
-     */
+    /** Consecutive tries that left a router listener not started, and when to try again (System.nanoTime). */
     private int listenerFailures;
     private long listenAgainAt;
     private String listenerProblem;
@@ -78,7 +75,7 @@ final class UpnpRouter implements WanSource, AutoCloseable {
 
     synchronized InternetGateway gateway() throws IOException {
         if (gateway != null) {
-            if (listenerFailures > 0 && System.nanoTime() - listenAgainAt >= 0) subscribe(gateway);
+            if (listenerFailures > 0 && System.nanoTime() - listenAgainAt >= 0) startListeners(gateway);
             return gateway;
         }
         if (discoveryFailures > 0 && System.nanoTime() - discoverAgainAt < 0) throw lastDiscoveryFailure;
@@ -97,11 +94,30 @@ final class UpnpRouter implements WanSource, AutoCloseable {
         LOG.info("UPnP: using IGD v{} '{}' at {} ({})", gateway.service().igdVersion(), d.friendlyName(),
                 d.location(), gateway.service().shortName());
         if (trigger != null && config.events()) {
-            listenToAnnouncements();
+            startListeners(gateway);
             if (announcements != null) gateway.bootId().ifPresent(announcements::knownBootId);
-            subscribe(gateway);
         }
         return gateway;
+    }
+
+    /**
+     * Starts the router's listeners that are not running (the SSDP announcements, the GENA subscription). When one
+     * cannot (its port is held by another program, no default gateway yet), it is tried again on the router
+     * back-off: {@link #nextDue} asks for a pass then; polling covers the gap.
+     */
+    private void startListeners(InternetGateway g) {
+        listenToAnnouncements();
+        subscribe(g);
+        boolean down = announcements == null || (g.service().eventSubUrl() != null && subscription == null);
+        if (!down) {
+            if (listenerFailures > 0) {
+                LOG.info("UPnP: router events on (the listeners started after {} failed tries)", listenerFailures);
+            }
+            listenerFailures = 0;
+            return;
+        }
+        listenerFailures++;
+        listenAgainAt = System.nanoTime() + Backoff.ROUTER.after(listenerFailures).toNanos();
     }
 
     /** The router's address without asking it: the configured location's host, or the default gateway. */
@@ -125,8 +141,8 @@ final class UpnpRouter implements WanSource, AutoCloseable {
             problem = e.getMessage();
         }
         if (!problem.equals(announcementsProblem)) {
-            LOG.warn("UPnP: cannot listen to the router's SSDP announcements yet ({}); trying again at the next"
-                    + " discovery (a router restart is noticed by polling meanwhile)", problem);
+            LOG.warn("UPnP: cannot listen to the router's SSDP announcements yet ({}); trying again every {} s"
+                    + " at most (a router restart is noticed by polling meanwhile)", problem, Backoff.ROUTER.max().toSeconds());
         }
         announcementsProblem = problem;
     }
@@ -160,17 +176,9 @@ final class UpnpRouter implements WanSource, AutoCloseable {
                 }
             }, Backoff.ROUTER::after);
             subscribedTo = url;
-            if (listenerFailures > 0) {
-                LOG.info("UPnP: router events on (the callback listener started after {} failed tries)",
-                        listenerFailures);
-            }
-            listenerFailures = 0;
             listenerProblem = null;
         } catch (IOException e) {
             // e.g. the callback port is held by another program, or by an outgoing connection of this host
-            listenerFailures++;
-            Duration wait = Backoff.ROUTER.after(listenerFailures);
-            listenAgainAt = System.nanoTime() + wait.toNanos();
             String problem = String.valueOf(e.getMessage());
             if (!problem.equals(listenerProblem)) {
                 LOG.warn("UPnP: no router events yet ({}); trying again every {} s at most, polling meanwhile",
@@ -180,7 +188,7 @@ final class UpnpRouter implements WanSource, AutoCloseable {
         }
     }
 
-    /** When the GENA listener that could not start is tried again (a pass does it); empty while none is due. */
+    /** When a router listener that could not start is tried again (a pass does it); empty while none is due. */
     @Override
     public synchronized Optional<Instant> nextDue(Instant now) {
         if (listenerFailures == 0 || gateway == null) return Optional.empty();
