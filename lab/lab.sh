@@ -106,6 +106,9 @@ clean_ruleset_interval=600
 uuid=3a1f0c2e-9b7d-4e5f-8a6b-0c1d2e3f4a5b
 friendly_name=wan-agent lab router
 lease_file=$LAB_DIR/miniupnpd.leases
+# PCP lifetimes from 10 s (miniupnpd's default minimum is 120 s): HA over PCP takes over after the lease of the
+# dead host lapses, and the lab's HA lease is 10 s
+min_lifetime=10
 allow 1-65535 192.168.77.0/24 1-65535
 deny 0-65535 0.0.0.0/0 0-65535
 CONF

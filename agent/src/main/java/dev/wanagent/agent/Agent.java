@@ -81,7 +81,9 @@ final class Agent implements AutoCloseable {
         }
         web.ifPresent(s::add);
         this.sources = List.copyOf(s);
-        this.pcpMappings = pcp.map(p -> new PcpMappings(config.mappings(), p, clock, events));
+        // HA runs over UPnP when it is enabled, else over PCP/NAT-PMP
+        this.pcpMappings = pcp.map(p -> new PcpMappings(config.mappings(), p, clock, events,
+                upnp.isEmpty() ? config.ha() : null));
         this.hostIpv6 = new HostIpv6(config.router().upnp().networkInterface(), config.hostId6());
         Pinholes pinholes = config.router().upnp().enabled() && config.router().upnp().pinholes()
                 && !config.mappings().isEmpty() ? new Pinholes(config.mappings(), config.hostId6().isPresent(), clock)

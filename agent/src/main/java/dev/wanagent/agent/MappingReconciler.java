@@ -115,18 +115,27 @@ final class MappingReconciler {
                 m.externalPort(), m.internalPort(), m.protocol(), m.internalClient(), this.ha.leaseSeconds(), false))
                 .toList();
         this.router = router;
-        this.pcp = this.ha == null ? pcp : null; // PCP cannot tell who holds a mapping: no HA over it (yet)
+        // with HA over UPnP, no PCP fallback: PCP would take the mappings without seeing who holds them (with UPnP
+        // disabled, PcpMappings runs HA itself)
+        this.pcp = this.ha == null ? pcp : null;
         this.pinholes = router == null ? null : pinholes;
         this.clock = clock;
     }
 
     /** True while HA is on and this host is a standby: it keeps no mapping and pushes no DNS. */
     synchronized boolean standby() {
+        if (haOverPcp()) return pcp.standby();
         return ha != null && !haImpossible && role == HaLock.Role.STANDBY;
+    }
+
+    /** HA with UPnP disabled: PCP/NAT-PMP keeps the mappings and the lock ({@link PcpMappings}). */
+    private boolean haOverPcp() {
+        return ha == null && router == null && pcp != null && pcp.haStatus().isPresent();
     }
 
     /** The HA picture for the status page; empty when HA is off. */
     synchronized Optional<HaStatus> haStatus() {
+        if (haOverPcp()) return pcp.haStatus();
         if (ha == null) return Optional.empty();
         return Optional.of(new HaStatus(haImpossible ? "single (the router grants only permanent leases)"
                 : role.name().toLowerCase(java.util.Locale.ROOT), takeovers, Optional.ofNullable(activeSince),

@@ -131,8 +131,9 @@ public final class ConfigLoader {
         top.rejectUnknownKeys();
         if (ha.enabled()) {
             if (mappings.isEmpty()) top.problem("ha", "ha.enabled needs mappings: the router's leases on them are the lock");
-            if (!router.upnp().enabled()) {
-                top.problem("ha", "ha.enabled needs router.upnp.enabled: the standby watches the mappings over UPnP");
+            if (!router.upnp().enabled() && !router.pcp().enabled()) {
+                top.problem("ha", "ha.enabled needs router.upnp.enabled or router.pcp.enabled: the router's leases on"
+                        + " the mappings are the lock");
             }
             for (int i = 0; i < mappings.size(); i++) {
                 if (mappings.get(i).internalClient().isPresent()) {

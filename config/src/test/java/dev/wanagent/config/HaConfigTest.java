@@ -24,7 +24,7 @@ class HaConfigTest {
     }
 
     @Test
-    void whatHaNeedsIsNamed() {
+    void whatHaNeedsIsNamed() throws Exception {
         String m = assertThrows(ConfigException.class, () -> parse("ha: {enabled: true, leaseSeconds: 5, peers: 2}\n"))
                 .getMessage();
         assertTrue(m.contains("ha.leaseSeconds") && m.contains("10-3600"), m);
@@ -33,8 +33,11 @@ class HaConfigTest {
         String client = assertThrows(ConfigException.class, () -> parse("ha: {enabled: true}\nmappings:\n"
                 + "  - {name: nas, externalPort: 5001, internalPort: 5001, internalClient: 192.168.1.9}\n")).getMessage();
         assertTrue(client.contains("mappings[0].internalClient") && client.contains("must be auto"), client);
-        String upnp = assertThrows(ConfigException.class, () -> parse("ha: {enabled: true}\nrouter:\n  upnp: {enabled: false}\n"
-                + "  pcp: {enabled: true}\n" + MAPPINGS)).getMessage();
-        assertTrue(upnp.contains("ha.enabled needs router.upnp.enabled"), upnp);
+        String none = assertThrows(ConfigException.class, () -> parse("ha: {enabled: true}\nrouter:\n  upnp: {enabled: false}\n"
+                + "  snmp: {enabled: true}\n" + MAPPINGS)).getMessage();
+        assertTrue(none.contains("ha.enabled needs router.upnp.enabled or router.pcp.enabled"), none);
+        // over PCP/NAT-PMP alone HA works too
+        assertTrue(parse("ha: {enabled: true}\nrouter:\n  upnp: {enabled: false}\n  pcp: {enabled: true}\n" + MAPPINGS)
+                .ha().enabled());
     }
 }

@@ -155,6 +155,30 @@ public final class PcpClient {
      */
     public synchronized PcpMapping map(Transport t, int internalPort, int suggestedExternalPort, long lifetimeSeconds)
             throws PcpException {
+        return map(t, internalPort, suggestedExternalPort, lifetimeSeconds, false);
+    }
+
+    /**
+     * Asks for exactly {@code externalPort} (high availability: the mapping is a lock held by one host). PCP sends
+     * the PREFER_FAILURE option (RFC 6887 §13.2): a router that cannot give that port (another host holds it)
+     * answers CANNOT_PROVIDE_EXTERNAL. NAT-PMP has no such option: its router may grant another port, so the caller
+     * compares {@link PcpMapping#externalPort()} and gives back a mapping it did not ask for.
+     */
+    public synchronized PcpMapping mapExactly(Transport t, int internalPort, int externalPort, long lifetimeSeconds)
+            throws PcpException {
+        if (externalPort < 1 || externalPort > 65535) throw new IllegalArgumentException("external port " + externalPort);
+        return map(t, internalPort, externalPort, lifetimeSeconds, true);
+    }
+
+    /** This host's address as the router sees it on the route towards it. */
+    public InetAddress localAddress() throws PcpException {
+        try (Exchange x = open()) {
+            return x.local;
+        }
+    }
+
+    private PcpMapping map(Transport t, int internalPort, int suggestedExternalPort, long lifetimeSeconds,
+                           boolean preferFailure) throws PcpException {
         if (internalPort < 1 || internalPort > 65535) throw new IllegalArgumentException("internal port " + internalPort);
         if (lifetimeSeconds < 1 || lifetimeSeconds > 0xffffffffL) {
             throw new IllegalArgumentException("lifetime " + lifetimeSeconds + " (use unmap to delete)");
@@ -178,7 +202,7 @@ public final class PcpClient {
         byte[] nonce = nonces.computeIfAbsent(t + "/" + internalPort, k -> newNonce());
         try (Exchange x = open()) {
             Wire.PcpAnswer a = x.pcp(Wire.pcpMapRequest(x.local, nonce, t, internalPort, suggestedExternalPort, null,
-                    lifetimeSeconds), Wire.PCP_OPCODE_MAP, nonce, t, internalPort);
+                    lifetimeSeconds, preferFailure), Wire.PCP_OPCODE_MAP, nonce, t, internalPort);
             return new PcpMapping(t, internalPort, a.externalPort(), a.externalAddress(), a.lifetime(),
                     clock.instant(), a.epoch(), p);
         }

@@ -19,6 +19,7 @@ final class Wire {
     /** RFC 6887 §7: a PCP message is at most 1100 bytes. */
     static final int MAX_MESSAGE = 1100;
     static final int PCP_OPCODE_ANNOUNCE = 0;
+    static final int PCP_OPTION_PREFER_FAILURE = 2;
     static final int PCP_OPCODE_MAP = 1;
     static final int NONCE_BYTES = 12;
 
@@ -90,10 +91,22 @@ final class Wire {
     /** §11.1: header, then nonce, protocol, 3 reserved, internal port, suggested external port and address. */
     static byte[] pcpMapRequest(InetAddress client, byte[] nonce, Transport t, int internalPort,
                                 int suggestedExternalPort, InetAddress suggestedExternalAddress, long lifetime) {
-        ByteBuffer b = pcpHeader(60, PCP_OPCODE_MAP, lifetime, client);
+        return pcpMapRequest(client, nonce, t, internalPort, suggestedExternalPort, suggestedExternalAddress, lifetime,
+                false);
+    }
+
+    /**
+     * The same, with the PREFER_FAILURE option (§13.2: code 2, no data) when {@code preferFailure}: the router
+     * grants exactly the suggested external port or answers CANNOT_PROVIDE_EXTERNAL.
+     */
+    static byte[] pcpMapRequest(InetAddress client, byte[] nonce, Transport t, int internalPort,
+                                int suggestedExternalPort, InetAddress suggestedExternalAddress, long lifetime,
+                                boolean preferFailure) {
+        ByteBuffer b = pcpHeader(preferFailure ? 64 : 60, PCP_OPCODE_MAP, lifetime, client);
         b.put(nonce, 0, NONCE_BYTES).put((byte) t.ianaNumber).put(new byte[3]);
         b.putShort((short) internalPort).putShort((short) suggestedExternalPort);
         b.put(ipv6Form(suggestedExternalAddress));
+        if (preferFailure) b.put((byte) PCP_OPTION_PREFER_FAILURE).put((byte) 0).putShort((short) 0);
         return b.array();
     }
 

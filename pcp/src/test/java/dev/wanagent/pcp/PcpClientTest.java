@@ -272,6 +272,30 @@ class PcpClientTest {
     }
 
     @Test
+    void mapExactlySendsPreferFailureAndTheRouterRefusalIsCannotProvideExternal() throws Exception {
+        // a router like miniupnpd: port 8080 is another host's; with PREFER_FAILURE it refuses instead of moving
+        try (FakeRouter r = new FakeRouter(req -> {
+            boolean preferFailure = req.length == 64 && req[60] == 2 && req[62] == 0 && req[63] == 0;
+            boolean held = FakeRouter.u16(req, 42) == 8080;
+            if (held && preferFailure) return one(FakeRouter.pcp(req, 11, 30, 1, 0, new byte[4]));
+            return one(FakeRouter.pcp(req, 0, 30, 1, held ? 8081 : FakeRouter.u16(req, 42), WAN));
+        })) {
+            PcpClient c = client(r, PcpClient.Mode.PCP);
+            PcpException e = assertThrows(PcpException.class, () -> c.mapExactly(Transport.TCP, 80, 8080, 30));
+            assertEquals(11, e.result().orElseThrow().code());
+            assertTrue(e.getMessage().contains("CANNOT_PROVIDE_EXTERNAL"), e.getMessage());
+            byte[] req = r.requests.get(0);
+            assertEquals(64, req.length);
+            assertEquals(2, req[60]); // option code PREFER_FAILURE, reserved 0, length 0
+            assertEquals(0, FakeRouter.u16(req, 62));
+            assertEquals(3389, c.mapExactly(Transport.TCP, 3389, 3389, 30).externalPort());
+            // without the option the same router moves the mapping to another port
+            assertEquals(8081, c.map(Transport.TCP, 80, 8080, 30).externalPort());
+            assertEquals(60, r.requests.get(r.requests.size() - 1).length);
+        }
+    }
+
+    @Test
     void headerOnlyPcpErrorIsAccepted() throws Exception {
         try (FakeRouter r = new FakeRouter(req -> one(Arrays.copyOf(FakeRouter.pcp(req, 3, 0, 1, 0, new byte[4]),
                 24)))) {

@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,7 +25,6 @@ class HaLabIT {
     private static final int LEASE = 10;
     private static final String A = "192.168.77.100";
     private static final String B = "192.168.77.101";
-    private static final Pattern ROW = Pattern.compile("(TCP|UDP)\\s+(\\d+)->([\\d.]+):(\\d+)");
     @TempDir
     Path dir;
     private boolean inLab;
@@ -59,23 +56,6 @@ class HaLabIT {
                 """.formatted(LEASE, Lab.FAKE_PROVIDER, dir.resolve("state-" + name)));
     }
 
-    /** Who holds 8080 and 3389 on the router ("" when free), as upnpc lists the table. */
-    private static String holders() {
-        String table = Lab.upnpcListOrEmpty();
-        String web = "";
-        String rdp = "";
-        Matcher m = ROW.matcher(table);
-        while (m.find()) {
-            if (m.group(2).equals("8080")) web = m.group(3);
-            if (m.group(2).equals("3389")) rdp = m.group(3);
-        }
-        return web + "," + rdp;
-    }
-
-    private static boolean heldBy(String host) {
-        return holders().equals(host + "," + host);
-    }
-
     private RunningAgent start(String host, String name) throws IOException {
         Path cfg = config(name);
         Path log = dir.resolve(name + ".log");
@@ -86,16 +66,16 @@ class HaLabIT {
     void killedActiveIsReplacedWithinTheLeaseAndComesBackAsStandby() throws Exception {
         try (FakeProvider provider = new FakeProvider(dir);
              RunningAgent a = start(A, "a")) {
-            Lab.await("host A active", Duration.ofSeconds(15), () -> heldBy(A));
+            Lab.await("host A active", Duration.ofSeconds(15), () -> Lab.heldBy(A));
             Lab.await("A pushed DNS", Duration.ofSeconds(10), () -> provider.received("home.example.net", Lab.DEFAULT_WAN));
             try (RunningAgent b = start(B, "b")) {
                 Lab.await("host B standby", Duration.ofSeconds(15), () -> b.logContains("running:"));
                 Thread.sleep(2000);
-                assertTrue(heldBy(A), "B leaves A's mappings alone: " + holders());
+                assertTrue(Lab.heldBy(A), "B leaves A's mappings alone: " + Lab.holders());
                 assertFalse(b.logContains("A: now"), "only the active host pushes DNS");
                 long killed = System.nanoTime();
                 a.kill9();
-                Duration took = Lab.await("B takes over", Duration.ofSeconds(LEASE + 5), () -> heldBy(B));
+                Duration took = Lab.await("B takes over", Duration.ofSeconds(LEASE + 5), () -> Lab.heldBy(B));
                 System.out.println("HA: kill -9 of the active host -> the standby holds every mapping after "
                         + took.toMillis() + " ms (lease " + LEASE + " s)");
                 // the log line follows the router's grants by a moment
@@ -106,7 +86,7 @@ class HaLabIT {
                     Lab.await("A back as standby", Duration.ofSeconds(15),
                             () -> again.logContains("standby") || again.logContains("running:"));
                     Thread.sleep(LEASE * 1000L / 2);
-                    assertTrue(heldBy(B), "no flapping: " + holders() + "\n" + again.log());
+                    assertTrue(Lab.heldBy(B), "no flapping: " + Lab.holders() + "\n" + again.log());
                     assertFalse(again.logContains("is now active"), again.log());
                 }
             }
@@ -116,7 +96,7 @@ class HaLabIT {
     @Test
     void gracefulStopHandsOverWithinFiveSeconds() throws Exception {
         try (RunningAgent a = start(A, "a")) {
-            Lab.await("host A active", Duration.ofSeconds(15), () -> heldBy(A));
+            Lab.await("host A active", Duration.ofSeconds(15), () -> Lab.heldBy(A));
             try (RunningAgent b = start(B, "b")) {
                 Lab.await("host B running", Duration.ofSeconds(15), () -> b.logContains("running:"));
                 // the doctor on the standby host: the other host is the active one, not a conflict
@@ -127,7 +107,7 @@ class HaLabIT {
                         + " (the active host)"), check.stdout());
                 Thread.sleep(1500);
                 a.stop();
-                Duration took = Lab.await("B takes over after A stopped", Duration.ofSeconds(5), () -> heldBy(B));
+                Duration took = Lab.await("B takes over after A stopped", Duration.ofSeconds(5), () -> Lab.heldBy(B));
                 System.out.println("HA: graceful stop -> handover in " + took.toMillis() + " ms");
             }
         }
@@ -138,10 +118,10 @@ class HaLabIT {
         for (int round = 0; round < 3; round++) {
             Lab.lab("reboot-router");
             try (RunningAgent a = start(A, "a" + round); RunningAgent b = start(B, "b" + round)) {
-                Lab.await("one host holding both mappings", Duration.ofSeconds(20), () -> heldBy(A) || heldBy(B));
-                String winner = holders();
+                Lab.await("one host holding both mappings", Duration.ofSeconds(20), () -> Lab.heldBy(A) || Lab.heldBy(B));
+                String winner = Lab.holders();
                 Thread.sleep(3000);
-                assertEquals(winner, holders(), "stable, no flapping");
+                assertEquals(winner, Lab.holders(), "stable, no flapping");
                 boolean aActive = a.logContains("is now active");
                 boolean bActive = b.logContains("is now active");
                 assertTrue(aActive ^ bActive, "exactly one active:\nA:\n" + a.log() + "\nB:\n" + b.log());
@@ -152,16 +132,16 @@ class HaLabIT {
     @Test
     void routerRebootWhileHaRunsTheActiveRecreatesAndTheStandbyDoesNotRace() throws Exception {
         try (RunningAgent a = start(A, "a")) {
-            Lab.await("host A active", Duration.ofSeconds(15), () -> heldBy(A));
+            Lab.await("host A active", Duration.ofSeconds(15), () -> Lab.heldBy(A));
             try (RunningAgent b = start(B, "b")) {
                 Lab.await("host B running", Duration.ofSeconds(15), () -> b.logContains("running:"));
                 Thread.sleep(1500);
                 for (int i = 0; i < 2; i++) {
                     Lab.lab("reboot-router");
-                    Duration back = Lab.await("A re-creates its mappings", Duration.ofSeconds(5), () -> heldBy(A));
+                    Duration back = Lab.await("A re-creates its mappings", Duration.ofSeconds(5), () -> Lab.heldBy(A));
                     System.out.println("HA: router reboot -> the active host's mappings back in " + back.toMillis() + " ms");
                     Thread.sleep(3000);
-                    assertTrue(heldBy(A), "the standby did not race: " + holders() + "\n" + b.log());
+                    assertTrue(Lab.heldBy(A), "the standby did not race: " + Lab.holders() + "\n" + b.log());
                 }
                 assertFalse(b.logContains("is now active"), b.log());
             }

@@ -198,6 +198,26 @@ public final class Lab {
         }
     }
 
+    private static final java.util.regex.Pattern UPNPC_ROW =
+            java.util.regex.Pattern.compile("(TCP|UDP)\\s+(\\d+)->([\\d.]+):(\\d+)");
+
+    /** Who holds 8080 and 3389 on the router ("" when free), as upnpc lists the table: "web,rdp". */
+    public static String holders() {
+        String web = "";
+        String rdp = "";
+        java.util.regex.Matcher m = UPNPC_ROW.matcher(upnpcListOrEmpty());
+        while (m.find()) {
+            if (m.group(2).equals("8080")) web = m.group(3);
+            if (m.group(2).equals("3389")) rdp = m.group(3);
+        }
+        return web + "," + rdp;
+    }
+
+    /** True when {@code host} holds both 8080 and 3389. */
+    public static boolean heldBy(String host) {
+        return holders().equals(host + "," + host);
+    }
+
     public static Path writeConfig(Path dir, String yaml) throws IOException {
         Path f = dir.resolve("wan-agent.yaml");
         Files.writeString(f, yaml, StandardCharsets.UTF_8);
