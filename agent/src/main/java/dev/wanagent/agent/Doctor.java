@@ -301,7 +301,15 @@ final class Doctor {
                     + " permanent leases, 725, cannot host HA; the agent then runs single). Delete the mapping on"
                     + " the router, or set ha.enabled: false"));
         }
-        if (!o.mappingsRead()) return out;
+        if (!o.mappingsRead()) {
+            if (!o.config().router().upnp().enabled()) {
+                out.add(Finding.note("ha", "enabled over PCP/NAT-PMP (lease " + o.config().ha().leaseSeconds() + " s):"
+                        + " PCP cannot tell who holds a port without taking it, so check does not ask; a standby"
+                        + " asks for each port exactly and takes them all when they are free (a router may grant longer"
+                        + " lifetimes than the lease, e.g. miniupnpd's min_lifetime: the log says so)"));
+            }
+            return out;
+        }
         java.util.TreeSet<String> holders = new java.util.TreeSet<>();
         o.conflicts().forEach(x -> holders.add(x.holder().replaceAll(":.*", "")));
         if (o.conflicts().isEmpty()) {
