@@ -35,6 +35,12 @@ final class PcpRouter implements WanSource, AutoCloseable {
         this.config = config;
     }
 
+    /** For tests: a client of a router at another port. */
+    PcpRouter(PcpConfig config, PcpClient client) {
+        this.config = config;
+        this.client = client;
+    }
+
     synchronized PcpClient client() throws IOException {
         if (client != null) return client;
         Optional<InetAddress> gw = config.gateway().or(() -> DefaultGateway.ipv4(Optional.empty()));
