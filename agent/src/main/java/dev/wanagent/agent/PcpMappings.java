@@ -130,13 +130,16 @@ final class PcpMappings {
         boolean lostAll = client.stateResets() != resetsSeen;
         if (lostAll) {
             resetsSeen = client.stateResets();
-            LOG.warn("PCP: the router lost its mappings (epoch): creating all {} again", mappings.size());
+            LOG.warn("PCP: the router lost its mappings (epoch): {}", standby()
+                    ? "leaving the active host time to create them again (HA standby)"
+                    : "creating all " + mappings.size() + " again");
             routerLostMappings();
         }
         if (router.announcements() != announcementsSeen) {
             announcementsSeen = router.announcements();
-            if (!lostAll) LOG.info("PCP: the router announced itself (it restarted, or its address changed): asking"
-                    + " for all {} mappings again", mappings.size());
+            if (!lostAll) LOG.info("PCP: the router announced itself (it restarted, or its address changed): {}",
+                    standby() ? "leaving the active host time to ask again (HA standby)"
+                            : "asking for all " + mappings.size() + " mappings again");
             lostAll = true;
         }
         if (ha != null) return highAvailability(client, lostAll);
