@@ -86,7 +86,8 @@ public final class Main {
                         + "  check      the doctor: probe the router, mappings, web echo and DNS state read-only, and\n"
                         + "             say in plain words what to do (CGNAT, double NAT, UPnP off, ...); exit 1 when\n"
                         + "             something blocks the config's mappings or DNS\n"
-                        + "  status     what the agent last saw and pushed, per DNS record (from the state file)\n\nOptions:",
+                        + "  status     what the agent last saw and pushed, per DNS record, and its HA role (from the state"
+                        + " file)\n\nOptions:",
                 options(), 2, 4, "\nExit codes: 0 success, 1 failure (or an unusable config), 2 bad usage.", false);
         w.flush();
     }
@@ -318,6 +319,7 @@ public final class Main {
         StateStore.State s = loaded.state();
         out.println("wan " + (s.wanAddress() == null ? "unknown" : s.wanAddress() + " (" + s.wanSource() + ", seen "
                 + s.wanSeenAt() + ")"));
+        s.ha().ifPresent(this::printHa);
         if (s.records().isEmpty()) out.println("no DNS record pushed yet (state in " + agent.config.stateDir() + ")");
         boolean allOk = true;
         for (StateStore.RecordState r : s.records()) {
@@ -333,6 +335,17 @@ public final class Main {
             out.println(line);
         }
         return allOk ? OK : FAILED;
+    }
+
+    /** High availability as the running agent last recorded it: the role, the takeovers, each mapping's holder. */
+    private void printHa(StateStore.HaState ha) {
+        out.println("ha " + ha.role().word() + (ha.role() == HaRole.SINGLE
+                ? " (the router grants only permanent leases: HA cannot work, this host keeps the mappings alone)" : "")
+                + ", recorded " + ha.recordedAt() + ": " + (ha.takeovers() == 0 ? "no takeover yet"
+                : ha.takeovers() + " takeover(s)" + (ha.lastTakeover() == null ? "" : ", the last at "
+                + ha.lastTakeover())));
+        ha.holders().forEach((name, holder) -> out.println("ha mapping " + name + ": "
+                + (holder.isEmpty() ? "free" : "held by " + holder)));
     }
 
     static String version() {

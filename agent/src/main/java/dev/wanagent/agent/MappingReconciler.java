@@ -137,18 +137,18 @@ final class MappingReconciler {
     synchronized Optional<HaStatus> haStatus() {
         if (haOverPcp()) return pcp.haStatus();
         if (ha == null) return Optional.empty();
-        return Optional.of(new HaStatus(haImpossible ? "single (the router grants only permanent leases)"
-                : role.name().toLowerCase(java.util.Locale.ROOT), takeovers, Optional.ofNullable(activeSince),
-                Map.copyOf(holders)));
+        return Optional.of(new HaStatus(haImpossible ? HaRole.SINGLE
+                : role == HaLock.Role.ACTIVE ? HaRole.ACTIVE : HaRole.STANDBY, takeovers,
+                Optional.ofNullable(activeSince), java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(holders))));
     }
 
     /**
-     * @param role        active, standby, or single when the router cannot host HA
+     * @param role        active, standby, or single when the router cannot host HA (only permanent leases)
      * @param takeovers   how often this host took the mappings over since it started
      * @param activeSince when it last became active
-     * @param holders     each mapping's holder on the router at the last pass ("" when free)
+     * @param holders     each mapping's holder on the router at the last pass ("" when free), in config order
      */
-    record HaStatus(String role, int takeovers, Optional<Instant> activeSince, Map<String, String> holders) {
+    record HaStatus(HaRole role, int takeovers, Optional<Instant> activeSince, Map<String, String> holders) {
     }
 
     /** How often a standby looks at the mappings: a tenth of the lease, 1 to 5 s. */

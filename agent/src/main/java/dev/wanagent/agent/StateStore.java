@@ -27,8 +27,12 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -48,6 +52,9 @@ final class StateStore {
     /** Far larger than any real state (a few hundred bytes per record). */
     static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
     private static final int MAX_RECORDS = 10_000;
+    private static final int MAX_MAPPINGS = 1_000;
+    private static final int MAX_COUNT = 1_000_000_000;
+    private static final int MAX_HOLDER = 255;
 
     /** A record's kind in DNS. */
     enum RecordType { A, AAAA }
@@ -62,14 +69,19 @@ final class StateStore {
         FATAL
     }
 
-    /** The persisted document. {@code wanAddress}/{@code wanSource}/{@code wanSeenAt} are null until one is read. */
-    record State(String wanAddress, String wanSource, Instant wanSeenAt, List<RecordState> records) {
+    /**
+     * The persisted document. {@code wanAddress}/{@code wanSource}/{@code wanSeenAt} are null until one is read;
+     * {@code ha} is empty without high availability (and in files written before it).
+     */
+    record State(String wanAddress, String wanSource, Instant wanSeenAt, List<RecordState> records,
+                 Optional<HaState> ha) {
         State {
             records = List.copyOf(records);
+            Objects.requireNonNull(ha, "ha");
         }
 
         static State empty() {
-            return new State(null, null, null, List.of());
+            return new State(null, null, null, List.of(), Optional.empty());
         }
 
         Optional<RecordState> record(String provider, String hostname, RecordType type) {
@@ -89,11 +101,54 @@ final class StateStore {
                 }
             }
             if (!replaced) next.add(updated);
-            return new State(wanAddress, wanSource, wanSeenAt, next);
+            return new State(wanAddress, wanSource, wanSeenAt, next, ha);
         }
 
         State withWan(String address, String source, Instant seenAt) {
-            return new State(address, source, seenAt, records);
+            return new State(address, source, seenAt, records, ha);
+        }
+
+        State withHa(Optional<HaState> next) {
+            return new State(wanAddress, wanSource, wanSeenAt, records, next);
+        }
+    }
+
+    /**
+     * High availability as the running agent last recorded it (it is written when it changes, so that
+     * {@code status} can tell the role without the status page).
+     *
+     * @param role         active, standby, or single (the router grants only permanent leases)
+     * @param holders      each mapping's holder on the router at the last look ("" when free), in config order
+     * @param takeovers    how often this host took the mappings over, all runs with this state file together
+     * @param lastTakeover when it last did (null: never)
+     * @param recordedAt   when this picture was recorded
+     */
+    record HaState(HaRole role, Map<String, String> holders, int takeovers, Instant lastTakeover,
+                   Instant recordedAt) {
+        HaState {
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(recordedAt, "recordedAt");
+            holders = Collections.unmodifiableMap(new LinkedHashMap<>(holders));
+            if (takeovers < 0) throw new IllegalArgumentException("takeovers < 0");
+        }
+
+        /**
+         * The running agent's picture ({@code now}: takeovers and the last one since it started) on top of what the
+         * state file held when it started.
+         */
+        static HaState of(MappingReconciler.HaStatus now, Optional<HaState> atStart, Instant recordedAt) {
+            int before = atStart.map(HaState::takeovers).orElse(0);
+            Map<String, String> holders = new LinkedHashMap<>();
+            // the router's words for the holder (its internal client): kept within what a load accepts
+            now.holders().forEach((name, h) -> holders.put(name, h.length() > MAX_HOLDER ? h.substring(0, MAX_HOLDER) : h));
+            return new HaState(now.role(), holders, (int) Math.min(MAX_COUNT, (long) before + now.takeovers()),
+                    now.activeSince().orElse(atStart.map(HaState::lastTakeover).orElse(null)), recordedAt);
+        }
+
+        /** The same picture, whenever it was recorded. */
+        boolean sameAs(HaState o) {
+            return role == o.role && holders.equals(o.holders) && takeovers == o.takeovers
+                    && Objects.equals(lastTakeover, o.lastTakeover);
         }
     }
 
@@ -243,7 +298,47 @@ final class StateStore {
                 records.add(r);
             }
         }
-        return new State(wan, wanSource, wanSeenAt, records);
+        return new State(wan, wanSource, wanSeenAt, records, ha(root.get("ha")));
+    }
+
+    /** The {@code ha} object; absent or null: no HA (files from agents without it, or before it). */
+    private static Optional<HaState> ha(JsonNode n) throws InvalidStateException {
+        if (n == null || n.isNull()) return Optional.empty();
+        if (!n.isObject()) throw new InvalidStateException("ha: not an object");
+        HaRole role;
+        try {
+            role = HaRole.valueOf(requiredText(n, "role", "ha.").toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidStateException("ha.role: not active, standby or single");
+        }
+        JsonNode list = n.get("holders");
+        Map<String, String> holders = new LinkedHashMap<>();
+        if (list != null && !list.isNull()) {
+            if (!list.isObject()) throw new InvalidStateException("ha.holders: not an object (mapping: holder)");
+            if (list.size() > MAX_MAPPINGS) throw new InvalidStateException("ha.holders: more than " + MAX_MAPPINGS);
+            int i = 0;
+            for (Iterator<Map.Entry<String, JsonNode>> it = list.fields(); it.hasNext(); i++) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getKey().isBlank() || e.getKey().length() > 4096) {
+                    throw new InvalidStateException("ha.holders: mapping name " + (i + 1) + " is blank or too long");
+                }
+                JsonNode h = e.getValue();
+                if (!h.isNull() && !(h.isTextual() && h.textValue().length() <= MAX_HOLDER)) {
+                    throw new InvalidStateException("ha.holders: the holder of mapping " + (i + 1)
+                            + " is not text (its address; null: free) of at most " + MAX_HOLDER + " characters");
+                }
+                holders.put(e.getKey(), h.isNull() ? "" : h.textValue());
+            }
+        }
+        JsonNode t = n.get("takeovers");
+        if (t == null || t.isNull() || !t.isIntegralNumber() || !t.canConvertToInt() || t.intValue() < 0
+                || t.intValue() > MAX_COUNT) {
+            throw new InvalidStateException("ha.takeovers: not a count (0-" + MAX_COUNT + ")");
+        }
+        Instant recordedAt = optionalInstant(n, "recordedAt", "ha.");
+        if (recordedAt == null) throw new InvalidStateException("ha.recordedAt: missing");
+        return Optional.of(new HaState(role, holders, t.intValue(), optionalInstant(n, "lastTakeover", "ha."),
+                recordedAt));
     }
 
     private static RecordState record(JsonNode n, String at) throws InvalidStateException {
@@ -354,6 +449,13 @@ final class StateStore {
         putIfSet(doc, "wanSeenAt", s.wanSeenAt());
         ArrayNode records = doc.putArray("records");
         for (RecordState r : s.records()) records.add(document(r));
+        s.ha().ifPresent(ha -> {
+            ObjectNode o = doc.putObject("ha").put("role", ha.role().word()).put("takeovers", ha.takeovers());
+            putIfSet(o, "lastTakeover", ha.lastTakeover());
+            putIfSet(o, "recordedAt", ha.recordedAt());
+            ObjectNode holders = o.putObject("holders");
+            ha.holders().forEach((name, holder) -> holders.put(name, holder.isEmpty() ? null : holder));
+        });
         return doc;
     }
 

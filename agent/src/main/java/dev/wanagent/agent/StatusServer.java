@@ -260,7 +260,7 @@ final class StatusServer implements AutoCloseable {
                 mappings.addObject().put("name", m.name()).put("ok", m.ok()).put("detail", m.detail());
             }
             last.ha().ifPresent(h -> {
-                ObjectNode ha = doc.putObject("ha").put("role", h.role()).put("takeovers", h.takeovers())
+                ObjectNode ha = doc.putObject("ha").put("role", h.role().word()).put("takeovers", h.takeovers())
                         .put("activeSince", h.activeSince().map(Instant::toString).orElse(null));
                 ObjectNode holders = ha.putObject("holders");
                 h.holders().forEach((name, holder) -> holders.put(name, holder.isEmpty() ? null : holder));

@@ -121,6 +121,18 @@ final class UpdateDispatcher {
     }
 
     /**
+     * Keeps the high-availability picture in the state file (for {@code status}), saving only when it changed
+     * (a standby looks every few seconds); empty clears what an earlier run with HA left.
+     */
+    synchronized void noteHa(Optional<StateStore.HaState> ha) {
+        Optional<StateStore.HaState> was = state.ha();
+        boolean same = ha.isEmpty() ? was.isEmpty() : was.isPresent() && was.get().sameAs(ha.get());
+        if (same) return;
+        state = state.withHa(ha);
+        save();
+    }
+
+    /**
      * The earliest time after {@code now} that a configured record falls due by itself: a back-off ending, or a
      * forced refresh. Records of hostnames no longer configured, refused records and records of a family without a
      * publishable address (it cannot be sent until the address changes, which is a pass of its own) never do.

@@ -56,6 +56,8 @@ final class WanMonitor {
     private final Events events;
     /** Per family (ipv4, ipv6), the last WAN address read that was not 0.0.0.0 / :: (for WAN changes). */
     private final Map<String, InetAddress> lastWan = new HashMap<>();
+    /** High availability as the state file held it at start: this run's takeovers are counted on top. */
+    private final Optional<StateStore.HaState> haAtStart;
 
     WanMonitor(List<WanSource> sources, MappingReconciler reconciler, UpdateDispatcher dispatcher,
                Duration pollInterval, Clock clock) {
@@ -76,6 +78,7 @@ final class WanMonitor {
         this.dispatcher = dispatcher;
         this.pollInterval = pollInterval;
         this.clock = clock;
+        this.haAtStart = dispatcher == null ? Optional.empty() : dispatcher.state().ha();
     }
 
     /** One source's failures: its own back-off ({@link Backoff#ROUTER}) and what was last logged about it. */
@@ -148,6 +151,7 @@ final class WanMonitor {
         PassResult result = new PassResult(wan, used, problems, mappings, records);
         Optional<MappingReconciler.HaStatus> ha = reconciler.haStatus();
         if (ha.isPresent()) events.haRole(!reconciler.standby()); // active, or single when HA cannot work
+        if (dispatcher != null) dispatcher.noteHa(ha.map(h -> StateStore.HaState.of(h, haAtStart, clock.instant())));
         last = new StatusServer.Snapshot(result, clock.instant(), ha);
         if (result.ok()) events.passSucceeded();
         return result;
