@@ -74,6 +74,10 @@ final class UpdateDispatcher {
         return t;
     });
     private volatile State state;
+    /** Set by {@link #tookOver()} until the next dispatch. */
+    private boolean readFirst;
+    /** A record read after a takeover that holds the address already. */
+    static final String HELD_ALREADY = "DNS holds it already (read after the HA takeover): not sent";
     private final Map<RecordType, InetAddress> lastRefused = new LinkedHashMap<>();
     /** Where a record's address comes from: A from the router; AAAA from the router or the served host. */
     private enum Family { A, AAAA_ROUTER, AAAA_HOST }
@@ -124,6 +128,19 @@ final class UpdateDispatcher {
      * Keeps the high-availability picture in the state file (for {@code status}), saving only when it changed
      * (a standby looks every few seconds); empty clears what an earlier run with HA left.
      */
+    /**
+     * This host has just taken the mappings over (HA). Its state file cannot tell what DNS holds now: the host that
+     * was active pushed what this one never did (an unchanged address, its own AAAA, a change this host's state
+     * never saw). So the next dispatch trusts no record's state: each record it would send, or leave as it is, is
+     * first read from DNS (the {@code verifyDns} lookup, on {@code verifyDnsServer} or the system's resolver,
+     * whether {@code verifyDns} is on or not). A record that holds exactly the address is done without a send; any
+     * other answer, or a lookup that fails, sends it. The reads run with the provider calls, one provider's next to
+     * another's.
+     */
+    synchronized void tookOver() {
+        readFirst = true;
+    }
+
     synchronized void noteHa(Optional<StateStore.HaState> ha) {
         Optional<StateStore.HaState> was = state.ha();
         boolean same = ha.isEmpty() ? was.isEmpty() : was.isPresent() && was.get().sameAs(ha.get());
@@ -173,9 +190,12 @@ final class UpdateDispatcher {
     List<RecordResult> dispatch(WanAddress wan, Optional<? extends InetAddress> hostIpv6, String source) {
         Map<String, RecordResult> results = new LinkedHashMap<>(); // in plan order; null until the provider answers
         Map<DnsProvider, Map<InetAddress, List<String>>> work = new LinkedHashMap<>();
+        Set<String> toRead = new java.util.HashSet<>(); // records to read from DNS before sending (after a takeover)
         Instant now = clock.instant();
         synchronized (this) {
             State before = state;
+            boolean reading = readFirst;
+            readFirst = false;
             noteWan(wan.ipv4(), source, now);
             Optional<InetAddress> v4 = publishable(wan.ipv4(), source);
             Optional<InetAddress> host6 = hostIpv6.map(a -> a);
@@ -196,10 +216,10 @@ final class UpdateDispatcher {
                 boolean fromRouter = aaaaFamily(p) == Family.AAAA_ROUTER;
                 Optional<InetAddress> read6 = fromRouter ? wan.ipv6() : host6;
                 for (String h : p.hostnames()) {
-                    plan(p, h, RecordType.A, v4, wan.ipv4(), fingerprint, now, work, results);
+                    plan(p, h, RecordType.A, v4, wan.ipv4(), fingerprint, now, reading, work, toRead, results);
                     if (p.ipv6() && read6.isPresent()) {
                         plan(p, h, RecordType.AAAA, fromRouter ? v6router : v6host, read6.get(), fingerprint, now,
-                                work, results);
+                                reading, work, toRead, results);
                     }
                 }
             }
@@ -210,15 +230,7 @@ final class UpdateDispatcher {
         }
         List<CompletableFuture<Void>> calls = new ArrayList<>();
         work.forEach((p, byAddress) -> byAddress.forEach((address, hosts) -> calls.add(
-                CompletableFuture.supplyAsync(() -> p.update(hosts, address), pool)
-                        .handle((outcomes, failure) -> {
-                            if (failure != null) {
-                                LOG.warn("{}: the update call failed: {}", p.label(),
-                                        failure.getClass().getSimpleName());
-                            }
-                            answered(p, hosts, address, outcomes == null ? Map.of() : outcomes, results);
-                            return null;
-                        }))));
+                CompletableFuture.runAsync(() -> call(p, hosts, address, toRead, results), pool))));
         try {
             CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
                     .get(CALL_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -244,6 +256,62 @@ final class UpdateDispatcher {
             save();
             return List.copyOf(results.values());
         }
+    }
+
+    /**
+     * One provider call, for the records of {@code hosts} that still need it after those in {@code toRead} were read
+     * from DNS; its answers are recorded and saved at once, whatever the other providers are doing.
+     */
+    private void call(DnsProvider p, List<String> hosts, InetAddress address, Set<String> toRead,
+                      Map<String, RecordResult> results) {
+        List<String> send = toRead.isEmpty() ? hosts : notInDnsYet(p, hosts, address, toRead, results);
+        if (send.isEmpty()) return;
+        Map<String, UpdateOutcome> outcomes = null;
+        try {
+            outcomes = p.update(send, address);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the update call failed: {}", p.label(), e.getClass().getSimpleName());
+        }
+        answered(p, send, address, outcomes == null ? Map.of() : outcomes, results);
+    }
+
+    /**
+     * Reads each of {@code hosts}' records in {@code toRead} from DNS: one that holds exactly {@code address} is
+     * recorded as done; the others are returned, to be sent. After a lookup that fails the rest are not read (sent:
+     * one update too many rather than a record left wrong, and no second wait for a DNS server that does not answer).
+     */
+    private List<String> notInDnsYet(DnsProvider p, List<String> hosts, InetAddress address, Set<String> toRead,
+                                     Map<String, RecordResult> results) {
+        RecordType type = typeOf(address);
+        List<String> send = new ArrayList<>();
+        boolean dnsAnswers = true;
+        for (String h : hosts) {
+            if (dnsAnswers && toRead.contains(key(p, h, type))) {
+                try {
+                    Set<InetAddress> inDns = live.lookup(h, type == RecordType.AAAA,
+                            p.config().common().verifyDnsServer());
+                    if (inDns.equals(Set.of(address))) {
+                        heldAlready(p, h, address, results);
+                        continue;
+                    }
+                    LOG.info("{} {} {}: after the HA takeover DNS answers {}: sending {}", p.label(), h, type,
+                            inDns.isEmpty() ? "no address" : inDns, address.getHostAddress());
+                } catch (IOException | RuntimeException e) {
+                    dnsAnswers = false;
+                    LOG.info("{} {} {}: cannot read the record after the HA takeover ({}): sending {}", p.label(), h,
+                            type, e.getMessage(), address.getHostAddress());
+                }
+            }
+            send.add(h);
+        }
+        return send;
+    }
+
+    private synchronized void heldAlready(DnsProvider p, String host, InetAddress address,
+                                          Map<String, RecordResult> results) {
+        results.put(key(p, host, typeOf(address)), record(p, host, address, UpdateOutcome.success(HELD_ALREADY),
+                fingerprints.of(p.config()), clock.instant()));
+        save();
     }
 
     /** One provider call's answers: recorded and saved at once, whatever the other providers are doing. */
@@ -302,8 +370,14 @@ final class UpdateDispatcher {
         return Optional.empty();
     }
 
+    /**
+     * Decides one record: done, backing off, stopped, or to be sent ({@code work}). {@code reading} (the first
+     * dispatch after an HA takeover, {@link #tookOver()}): the state's success does not count, and a record to be sent
+     * is read from DNS first ({@code toRead}) unless {@code verifyDns} has just read it.
+     */
     private void plan(DnsProvider p, String host, RecordType type, Optional<InetAddress> publishable, InetAddress read,
-                      String fingerprint, Instant now, Map<DnsProvider, Map<InetAddress, List<String>>> work,
+                      String fingerprint, Instant now, boolean reading,
+                      Map<DnsProvider, Map<InetAddress, List<String>>> work, Set<String> toRead,
                       Map<String, RecordResult> results) {
         String key = key(p, host, type);
         if (publishable.isEmpty()) {
@@ -316,7 +390,7 @@ final class UpdateDispatcher {
         if (r != null && r.status() == Status.FATAL && fingerprint.equals(r.fingerprint())) {
             results.put(key, new RecordResult(p.label(), host, type.name(), false, "stopped: " + r.result()
                     + " (until the provider's config changes)"));
-        } else if (r != null && addr.equals(r.address()) && r.status() == Status.SUCCESS
+        } else if (!reading && r != null && addr.equals(r.address()) && r.status() == Status.SUCCESS
                 && now.isBefore(r.updatedAt().plus(p.forceRefresh()))) {
             Optional<Set<InetAddress>> inDns = now.isAfter(r.updatedAt().plus(VERIFY_GRACE))
                     ? liveRecords(p, host, type) : Optional.empty();
@@ -339,9 +413,12 @@ final class UpdateDispatcher {
             results.put(key, record(p, host, publishable.get(), UpdateOutcome.success("already in DNS (verifyDns)"),
                     fingerprint, now));
         } else {
-            if (r != null && addr.equals(r.address()) && r.status() == Status.SUCCESS) {
-                LOG.info("{} {} {}: sending the unchanged address again (forceRefresh {} d)", p.label(), host, type,
-                        p.forceRefresh().toDays());
+            if (reading && !p.config().common().verifyDns()) {
+                toRead.add(key);
+            } else if (r != null && addr.equals(r.address()) && r.status() == Status.SUCCESS) {
+                LOG.info("{} {} {}: sending the unchanged address {}", p.label(), host, type, reading
+                        ? "(DNS answers otherwise, or cannot be asked, after the HA takeover)"
+                        : "again (forceRefresh " + p.forceRefresh().toDays() + " d)");
             }
             results.put(key, null);
             work.computeIfAbsent(p, k -> new LinkedHashMap<>())

@@ -140,8 +140,10 @@ final class WanMonitor {
         List<UpdateDispatcher.RecordResult> records;
         List<MappingReconciler.MappingStatus> mappings;
         if (reconciler.standby()) {
-            // HA standby: DNS follows the active host; this one pushes only once it has taken the mappings over
+            // HA standby: DNS follows the active host; this one pushes only once it has taken the mappings over,
+            // reading the records first (the other host pushed what this one's state does not know of)
             mappings = reconciler.reconcile(lan);
+            if (!reconciler.standby() && dispatcher != null) dispatcher.tookOver();
             records = wan.isPresent() && !reconciler.standby()
                     ? dispatcher.dispatch(wan.get(), lan.served(), used) : List.of();
         } else {
