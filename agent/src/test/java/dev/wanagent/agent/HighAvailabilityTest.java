@@ -15,12 +15,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import dev.wanagent.ddns.DnsProvider;
+import dev.wanagent.ddns.UpdateOutcome;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
@@ -196,6 +202,103 @@ class HighAvailabilityTest {
         clock.advance(Duration.ofSeconds(3));
         b.reconcile();
         assertTrue(b.standby());
+    }
+
+    /** One HA host as {@code run} wires it: its reconciler, the loop's pass, and a dispatcher with its own state. */
+    private record Agent(MappingReconciler reconciler, WanMonitor monitor, StateStore store) {
+        StateStore.HaState ha() {
+            StateStore.Loaded l = store.read();
+            assertTrue(l.problem().isEmpty(), l.problem().toString());
+            return l.state().ha().orElseThrow();
+        }
+    }
+
+    private final List<UpdateDispatcher> dispatchers = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void closeDispatchers() {
+        dispatchers.forEach(UpdateDispatcher::close);
+    }
+
+    private Agent agent(String address, java.nio.file.Path stateDir, DnsProvider provider,
+                        UpdateDispatcher.LiveRecords dns) throws Exception {
+        MappingReconciler r = host(address, mock(UpnpRouter.class));
+        StateStore store = new StateStore(stateDir);
+        UpdateDispatcher d = new UpdateDispatcher(List.of(provider), dns, store.open(), store,
+                ConfigFingerprint.in(stateDir), clock, () -> 0.5);
+        dispatchers.add(d);
+        WanSource wan = mock(WanSource.class);
+        when(wan.name()).thenReturn("upnp");
+        when(wan.readWanAddress()).thenReturn(WanAddress.ipv4Only(InetAddress.getByName("11.22.33.44")));
+        return new Agent(r, new WanMonitor(List.of(wan), r, d, Duration.ofHours(1), clock), store);
+    }
+
+    @Test
+    void theRoleIsKeptInTheStateFileAndATakeoverSendsNothingThatDnsHoldsAlready(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        DnsProvider provider = UpdateDispatcherTest.provider("me", List.of("home.example.net"),
+                UpdateOutcome.success("good"));
+        Set<InetAddress> dns = new java.util.concurrent.CopyOnWriteArraySet<>();
+        List<String> lookups = new java.util.concurrent.CopyOnWriteArrayList<>();
+        UpdateDispatcher.LiveRecords live = (host, v6, server) -> {
+            lookups.add(host);
+            return Set.copyOf(dns);
+        };
+        Agent a = agent("192.168.77.100", dir.resolve("a"), provider, live);
+        a.monitor().pass();
+        // a start is a takeover too (every host starts as standby): DNS is read, holds nothing yet, and is sent
+        assertEquals(List.of("home.example.net"), lookups);
+        verify(provider, times(1)).update(List.of("home.example.net"), InetAddress.getByName("11.22.33.44"));
+        dns.add(InetAddress.getByName("11.22.33.44")); // what the provider now serves
+        Instant aTookOver = clock.instant();
+        assertEquals(new StateStore.HaState(HaRole.ACTIVE, Map.of("web", "192.168.77.100", "rdp", "192.168.77.100"),
+                1, aTookOver, aTookOver), a.ha());
+
+        Agent b = agent("192.168.77.101", dir.resolve("b"), provider, live);
+        b.monitor().pass();
+        assertEquals(new StateStore.HaState(HaRole.STANDBY, Map.of("web", "192.168.77.100", "rdp", "192.168.77.100"),
+                0, null, clock.instant()), b.ha());
+        byte[] standbyFile = java.nio.file.Files.readAllBytes(b.store().file());
+        clock.advance(Duration.ofSeconds(3));
+        b.monitor().pass();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(standbyFile, java.nio.file.Files.readAllBytes(b.store().file()),
+                "nothing changed: not written again (a standby looks every few seconds)");
+
+        // A is killed: its leases lapse and B takes over with the same WAN address, which DNS holds already
+        while (b.reconciler().standby()) {
+            clock.advance(Duration.ofSeconds(3));
+            b.monitor().pass();
+        }
+        verify(provider, times(1)).update(anyList(), any());
+        assertEquals(List.of("home.example.net", "home.example.net"), lookups, "read once more, at the takeover");
+        Instant bTookOver = clock.instant();
+        assertEquals(new StateStore.HaState(HaRole.ACTIVE, Map.of("web", "192.168.77.101", "rdp", "192.168.77.101"),
+                1, bTookOver, bTookOver), b.ha());
+        StateStore.RecordState record = b.store().read().state().record(provider.label(), "home.example.net",
+                StateStore.RecordType.A).orElseThrow();
+        assertEquals(UpdateDispatcher.HELD_ALREADY, record.result());
+        assertEquals("11.22.33.44", record.address());
+
+        // B's agent restarts (it holds the mappings still and takes them at once): the count goes on from the file
+        clock.advance(Duration.ofSeconds(3));
+        Agent again = agent("192.168.77.101", dir.resolve("b"), provider, live);
+        again.monitor().pass();
+        assertEquals(2, again.ha().takeovers());
+        assertEquals(clock.instant(), again.ha().lastTakeover());
+        verify(provider, times(1)).update(anyList(), any());
+    }
+
+    @Test
+    void aTakeoverWhereDnsCannotBeReadSendsTheAddress(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        DnsProvider provider = UpdateDispatcherTest.provider("me", List.of("home.example.net"),
+                UpdateOutcome.success("good"));
+        Agent a = agent("192.168.77.100", dir.resolve("a"), provider, (host, v6, server) -> {
+            throw new java.io.IOException("no answer");
+        });
+        a.monitor().pass();
+        verify(provider, times(1)).update(List.of("home.example.net"), InetAddress.getByName("11.22.33.44"));
+        assertEquals(HaRole.ACTIVE, a.ha().role());
     }
 
     @Test

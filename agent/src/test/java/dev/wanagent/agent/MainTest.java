@@ -86,6 +86,43 @@ class MainTest {
     }
 
     @Test
+    void statusShowsTheHaRoleAsTheRunningAgentRecordedIt(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, "router: {upnp: {enabled: false}, snmp: {enabled: true, host: 192.168.1.1,"
+                + " community: public}}\nstateDir: " + dir + "\n");
+        Files.writeString(dir.resolve(StateStore.FILE_NAME), """
+                {"version":1,"wanAddress":"11.22.33.44","wanSource":"upnp","wanSeenAt":"2026-11-25T10:00:00Z",
+                 "ha":{"role":"standby","takeovers":2,"lastTakeover":"2026-11-25T09:00:00Z",
+                       "recordedAt":"2026-11-25T10:00:01Z","holders":{"web":"192.168.77.100","rdp":null}},
+                 "records":[]}""");
+        assertEquals(0, run("status", "-c", cfg.toString()));
+        assertEquals("""
+                wan 11.22.33.44 (upnp, seen 2026-11-25T10:00:00Z)
+                ha standby, recorded 2026-11-25T10:00:01Z: 2 takeover(s), the last at 2026-11-25T09:00:00Z
+                ha mapping web: held by 192.168.77.100
+                ha mapping rdp: free
+                no DNS record pushed yet (state in %s)
+                """.formatted(dir), out());
+
+        out.reset();
+        Files.writeString(dir.resolve(StateStore.FILE_NAME), """
+                {"ha":{"role":"single","takeovers":0,"recordedAt":"2026-11-25T10:00:01Z","holders":{"web":"192.168.77.100"}}}""");
+        run("status", "-c", cfg.toString());
+        assertTrue(out().contains("ha single (the router grants only permanent leases: HA cannot work, this host keeps"
+                + " the mappings alone), recorded 2026-11-25T10:00:01Z: no takeover yet\n"), out());
+
+        // a hostile HA part: named, exit 1, no stack trace, the file left as it is
+        out.reset();
+        String bad = "{\"ha\":{\"role\":\"leader\",\"takeovers\":0,\"recordedAt\":\"2026-11-25T10:00:01Z\"}}";
+        Files.writeString(dir.resolve(StateStore.FILE_NAME), bad);
+        assertEquals(1, run("status", "-c", cfg.toString()));
+        assertTrue(out().contains("is not a valid state file: ha.role: not active, standby or single (left as it is"),
+                out());
+        assertTrue(!out().contains("Exception") && !err().contains("Exception"), out() + err());
+        assertEquals(bad, Files.readString(dir.resolve(StateStore.FILE_NAME)));
+    }
+
+    @Test
     void onePrintedLineIsOneLineOnTheScreen() {
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
         try (Printer p = new Printer(screen)) {

@@ -51,8 +51,19 @@ class StateFilePropertyTest {
         Arbitrary<String> field = Arbitraries.of(keys).flatMap(k -> values.map(v -> "\"" + k + "\":" + v));
         Arbitrary<String> record = field.list().ofMaxSize(12).map(fs -> "{" + String.join(",", fs) + "}");
         Arbitrary<String> records = record.list().ofMaxSize(4).map(rs -> "[" + String.join(",", rs) + "]");
+        List<String> haKeys = List.of("role", "takeovers", "lastTakeover", "recordedAt", "holders", "other");
+        Arbitrary<String> haValues = Arbitraries.oneOf(values, Arbitraries.of("\"active\"", "\"standby\"",
+                "\"single\"", "\"ACTIVE\"", "{\"web\":\"192.168.77.100\",\"rdp\":null}", "{\"\":1}",
+                "{\"web\":\"a\\u001bb\"}"));
+        Arbitrary<String> haField = Arbitraries.of(haKeys).flatMap(k -> haValues.map(v -> "\"" + k + "\":" + v));
+        Arbitrary<String> ha = Arbitraries.oneOf(haField.list().ofMaxSize(7).map(fs -> "{" + String.join(",", fs) + "}"),
+                // a valid picture with one field changed (a repeated key: the last one counts)
+                haField.map(f -> "{\"role\":\"standby\",\"takeovers\":2,\"recordedAt\":\"2026-11-25T10:00:00Z\","
+                        + "\"holders\":{\"web\":\"192.168.77.100\"}," + f + "}"));
         return Arbitraries.oneOf(
                 records.map(rs -> "{\"version\":1,\"records\":" + rs + "}"),
+                ha.map(h -> "{\"version\":1,\"records\":[],\"ha\":" + h + "}"),
+                values.map(v -> "{\"ha\":" + v + "}"),
                 values.map(v -> "{\"version\":1,\"wanAddress\":" + v + ",\"wanSeenAt\":" + v + "}"),
                 values.map(v -> "{\"records\":" + v + "}"));
     }

@@ -6,7 +6,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,6 +54,70 @@ class StateStoreTest {
         StateStore.Loaded l = new StateStore(dir).read();
         assertTrue(l.problem().isEmpty(), l.problem().toString());
         assertEquals(StateStore.RecordType.A, l.state().records().get(0).type());
+    }
+
+    @Test
+    void theHaPictureRoundTripsAndAFileWithoutItStillLoads() throws Exception {
+        StateStore store = new StateStore(dir);
+        Map<String, String> holders = new LinkedHashMap<>();
+        holders.put("web", "192.168.77.101");
+        holders.put("rdp", "");
+        holders.put("dns", "192.168.77.101");
+        StateStore.State s = StateStore.State.empty().withWan("11.22.33.44", "upnp", Instant.parse("2026-11-25T10:00:00Z"))
+                .withHa(Optional.of(new StateStore.HaState(HaRole.ACTIVE, holders, 3,
+                        Instant.parse("2026-11-25T10:00:05Z"), Instant.parse("2026-11-25T10:00:06Z"))));
+        store.save(s);
+        StateStore.State back = store.read().state();
+        assertEquals(s, back);
+        assertEquals(List.of("web", "rdp", "dns"), List.copyOf(back.ha().orElseThrow().holders().keySet()),
+                "config order is kept");
+        String file = Files.readString(store.file());
+        assertTrue(file.contains("\"role\" : \"active\"") && file.contains("\"rdp\" : null"), file);
+
+        // the file of an agent without HA (or of an earlier version): no ha, loads as before
+        Files.writeString(store.file(), "{\"version\":1,\"wanAddress\":\"11.22.33.44\",\"records\":[]}");
+        StateStore.Loaded old = store.read();
+        assertTrue(old.problem().isEmpty(), old.problem().toString());
+        assertEquals(Optional.empty(), old.state().ha());
+    }
+
+    @Test
+    void aHostileHaPartIsNamedAndSetAside() throws Exception {
+        String ok = "\"role\":\"standby\",\"takeovers\":0,\"recordedAt\":\"2026-11-25T10:00:00Z\"";
+        String[][] cases = {
+                {"{\"ha\":5}", "ha: not an object"},
+                {"{\"ha\":[]}", "ha: not an object"},
+                {"{\"ha\":{\"takeovers\":0,\"recordedAt\":\"2026-11-25T10:00:00Z\"}}", "ha.role: missing"},
+                {"{\"ha\":{\"role\":\"master\",\"takeovers\":0,\"recordedAt\":\"2026-11-25T10:00:00Z\"}}",
+                        "ha.role: not active, standby or single"},
+                {"{\"ha\":{\"role\":7,\"takeovers\":0}}", "ha.role: not text"},
+                {"{\"ha\":{\"role\":\"active\",\"takeovers\":-1,\"recordedAt\":\"2026-11-25T10:00:00Z\"}}",
+                        "ha.takeovers: not a count"},
+                {"{\"ha\":{\"role\":\"active\",\"takeovers\":\"3\",\"recordedAt\":\"2026-11-25T10:00:00Z\"}}",
+                        "ha.takeovers: not a count"},
+                {"{\"ha\":{\"role\":\"active\",\"takeovers\":1e400,\"recordedAt\":\"2026-11-25T10:00:00Z\"}}",
+                        "ha.takeovers: not a count"},
+                {"{\"ha\":{\"role\":\"active\",\"takeovers\":99999999999,\"recordedAt\":\"2026-11-25T10:00:00Z\"}}",
+                        "ha.takeovers: not a count"},
+                {"{\"ha\":{\"role\":\"active\",\"takeovers\":1}}", "ha.recordedAt: missing"},
+                {"{\"ha\":{" + ok + ",\"lastTakeover\":\"yesterday\"}}", "ha.lastTakeover: not a time"},
+                {"{\"ha\":{" + ok + ",\"holders\":[\"192.168.77.100\"]}}", "ha.holders: not an object"},
+                {"{\"ha\":{" + ok + ",\"holders\":{\"web\":{\"ip\":1}}}}", "ha.holders: the holder of mapping 1 is not text"},
+                {"{\"ha\":{" + ok + ",\"holders\":{\"web\":null,\"rdp\":\"" + "x".repeat(300) + "\"}}}}",
+                        "ha.holders: the holder of mapping 2 is not text"},
+                {"{\"ha\":{" + ok + ",\"holders\":{\" \":\"192.168.77.100\"}}}", "ha.holders: mapping name 1 is blank"},
+        };
+        for (String[] c : cases) {
+            Path f = dir.resolve(StateStore.FILE_NAME);
+            Files.writeString(f, c[0]);
+            StateStore store = new StateStore(dir);
+            StateStore.Loaded l = store.read();
+            assertTrue(l.problem().isPresent() && l.problem().get().contains(c[1]), c[0] + " → " + l.problem());
+            assertEquals(Optional.empty(), l.state().ha());
+            assertEquals(Optional.empty(), store.open().ha(), "the daemon starts afresh");
+            assertFalse(Files.exists(f), "set aside");
+            for (String n : files()) Files.delete(dir.resolve(n));
+        }
     }
 
     /** Files that parse as JSON but are no state: each is set aside by the daemon, reported by read-only commands. */

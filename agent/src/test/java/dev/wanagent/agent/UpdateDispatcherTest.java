@@ -83,7 +83,7 @@ class UpdateDispatcherTest {
         return p;
     }
 
-    private static DnsProvider provider(String user, List<String> hosts, UpdateOutcome outcome) {
+    static DnsProvider provider(String user, List<String> hosts, UpdateOutcome outcome) {
         return provider(config(user, hosts, false, "pw"), outcome);
     }
 
@@ -248,6 +248,95 @@ class UpdateDispatcherTest {
         made.add(failing);
         failing.dispatch(wan("11.22.33.45"), "upnp");
         verify(p, times(1)).update(List.of("a.example.net"), ip("11.22.33.45"));
+    }
+
+    /** What DNS answers per hostname in the takeover tests (absent: the lookup fails), and each lookup asked. */
+    private final Map<String, Object> dns = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<String> lookedUp = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private UpdateDispatcher withDns(DnsProvider... providers) {
+        UpdateDispatcher d = new UpdateDispatcher(List.of(providers), (host, v6, server) -> {
+            lookedUp.add(host + " " + (v6 ? "AAAA" : "A") + " @" + server.orElse("system"));
+            Object answer = dns.get(host);
+            if (answer == null) throw new java.io.IOException("no answer from the DNS server");
+            @SuppressWarnings("unchecked") java.util.Set<InetAddress> held = (java.util.Set<InetAddress>) answer;
+            return held;
+        }, new StateStore(stateDir).open(), new StateStore(stateDir), ConfigFingerprint.in(stateDir), clock, () -> 0.5);
+        made.add(d);
+        return d;
+    }
+
+    @Test
+    void afterAnHaTakeoverWhatDnsHoldsAlreadyIsNotSentEvenWithoutVerifyDns() throws Exception {
+        DnsProvider p = provider("me", List.of("a.example.net", "b.example.net"), UpdateOutcome.success("good"));
+        dns.put("a.example.net", java.util.Set.of(ip("11.22.33.44"))); // the other host pushed it
+        dns.put("b.example.net", java.util.Set.of(ip("11.22.33.44"), ip("6.6.6.6"))); // not exactly it: sent
+        UpdateDispatcher d = withDns(p);
+        d.tookOver();
+        List<UpdateDispatcher.RecordResult> r = d.dispatch(wan("11.22.33.44"), "upnp");
+        assertEquals(List.of("a.example.net A @system", "b.example.net A @system"), lookedUp);
+        verify(p, times(1)).update(anyList(), any());
+        verify(p).update(List.of("b.example.net"), ip("11.22.33.44"));
+        assertEquals(UpdateDispatcher.HELD_ALREADY, r.get(0).detail());
+        assertTrue(r.get(0).ok() && r.get(1).ok(), r.toString());
+        StateStore.RecordState saved = new StateStore(stateDir).read().state()
+                .record(p.label(), "a.example.net", StateStore.RecordType.A).orElseThrow();
+        assertEquals(StateStore.Status.SUCCESS, saved.status());
+        assertEquals("11.22.33.44", saved.address());
+
+        // only the first dispatch after the takeover reads: then the state decides, as always
+        d.dispatch(wan("11.22.33.44"), "upnp");
+        assertEquals(2, lookedUp.size());
+        verify(p, times(1)).update(anyList(), any());
+    }
+
+    @Test
+    void afterAnHaTakeoverAFailedReadSendsAndTheStateOfAnEarlierTurnIsNotTrusted() throws Exception {
+        DnsProvider p = provider("me", List.of("a.example.net", "b.example.net"), UpdateOutcome.success("good"));
+        dns.put("a.example.net", java.util.Set.of(ip("11.22.33.44")));
+        dns.put("b.example.net", java.util.Set.of(ip("11.22.33.44")));
+        UpdateDispatcher d = withDns(p);
+        d.dispatch(wan("11.22.33.44"), "upnp"); // this host was active once and pushed it
+        verify(p, times(1)).update(anyList(), any());
+        assertTrue(lookedUp.isEmpty(), "no read without verifyDns or a takeover: a real change is not delayed");
+
+        // then the other host was active and pushed another address; this host takes over again: its state says
+        // 11.22.33.44 is done, DNS says otherwise
+        dns.put("a.example.net", java.util.Set.of(ip("11.22.33.99")));
+        dns.put("b.example.net", java.util.Set.of(ip("11.22.33.99")));
+        d.tookOver();
+        d.dispatch(wan("11.22.33.44"), "upnp");
+        verify(p, times(2)).update(List.of("a.example.net", "b.example.net"), ip("11.22.33.44"));
+
+        // a takeover with DNS not answering: sent (one update too many, never a record left wrong), and the first
+        // failed read spares the other record a second wait
+        dns.clear();
+        lookedUp.clear();
+        d.tookOver();
+        d.dispatch(wan("11.22.33.44"), "upnp");
+        verify(p, times(3)).update(List.of("a.example.net", "b.example.net"), ip("11.22.33.44"));
+        assertEquals(List.of("a.example.net A @system"), lookedUp);
+    }
+
+    @Test
+    void afterAnHaTakeoverTheReadAsksTheVerifyDnsServerAndStillHonoursABackOff() throws Exception {
+        Dyndns2ProviderConfig withServer = new Dyndns2ProviderConfig(new ProviderCommon(List.of("a.example.net"), false,
+                ProviderCommon.DEFAULT_FORCE_REFRESH, false, Optional.of("192.0.2.53")),
+                URI.create("https://dyn.example.net"), "me", new Secret("pw"), false);
+        DnsProvider p = provider(withServer, UpdateOutcome.retry("911"));
+        UpdateDispatcher d = withDns(p);
+        d.dispatch(wan("11.22.33.44"), "upnp");
+        verify(p, times(1)).update(anyList(), any());
+        dns.put("a.example.net", java.util.Set.of(ip("11.22.33.99")));
+        d.tookOver();
+        List<UpdateDispatcher.RecordResult> r = d.dispatch(wan("11.22.33.44"), "upnp");
+        assertTrue(r.get(0).detail().startsWith("backing off"), r.toString());
+        verify(p, times(1)).update(anyList(), any());
+        clock.advance(Duration.ofHours(1));
+        d.tookOver();
+        d.dispatch(wan("11.22.33.44"), "upnp");
+        assertEquals(List.of("a.example.net A @192.0.2.53"), lookedUp);
+        verify(p, times(2)).update(anyList(), any());
     }
 
     @Test
