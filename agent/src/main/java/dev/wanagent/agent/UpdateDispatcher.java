@@ -77,7 +77,7 @@ final class UpdateDispatcher {
     /** Set by {@link #tookOver()} until the next dispatch. */
     private boolean readFirst;
     /** A record read after a takeover that holds the address already. */
-    static final String HELD_ALREADY = "DNS holds it already (read after the HA takeover): not sent";
+    static final String HELD_ALREADY = "DNS holds it already, read after the HA takeover: not sent";
     private final Map<RecordType, InetAddress> lastRefused = new LinkedHashMap<>();
     /** Where a record's address comes from: A from the router; AAAA from the router or the served host. */
     private enum Family { A, AAAA_ROUTER, AAAA_HOST }

@@ -42,6 +42,10 @@ class HaLabIT {
     }
 
     private Path config(String name) throws IOException {
+        return config(name, Lab.FAKE_PROVIDER);
+    }
+
+    private Path config(String name, String providers) throws IOException {
         return Files.writeString(dir.resolve(name + ".yaml"), """
                 router:
                   upnp: {enabled: true}
@@ -53,13 +57,95 @@ class HaLabIT {
                 %s
                 stateDir: %s
                 status: {listen: "127.0.0.1:8787"}
-                """.formatted(LEASE, Lab.FAKE_PROVIDER, dir.resolve("state-" + name)));
+                """.formatted(LEASE, providers, dir.resolve("state-" + name)));
     }
 
     private RunningAgent start(String host, String name) throws IOException {
-        Path cfg = config(name);
+        return start(host, name, config(name), Lab.AGENT_ENV);
+    }
+
+    private RunningAgent start(String host, String name, Path cfg, Map<String, String> env) throws IOException {
         Path log = dir.resolve(name + ".log");
-        return host.equals(A) ? new RunningAgent(cfg, log, Lab.AGENT_ENV) : RunningAgent.in("lan2", cfg, log, Lab.AGENT_ENV);
+        return host.equals(A) ? new RunningAgent(cfg, log, env) : RunningAgent.in("lan2", cfg, log, env);
+    }
+
+    private static final String ZONE = "home.wan-agent.test";
+    private static final String NAME = "ha." + ZONE;
+
+    private static String dig(String name, String type) throws IOException {
+        return Lab.run(List.of("dig", "+short", "+time=2", "+tries=1", "@192.168.77.1", name, type),
+                Duration.ofSeconds(10)).stdout().trim();
+    }
+
+    /** `wan-agent status` on a host, as a user would run it next to the agent. */
+    private String status(String namespace, Path cfg, Map<String, String> env) throws IOException {
+        Lab.Result r = Lab.run(List.of("ip", "netns", "exec", namespace, Lab.javaBin(), "-jar", Lab.JAR.toString(),
+                "status", "-c", cfg.toString()), env, Duration.ofSeconds(60));
+        return r.stdout() + r.stderr();
+    }
+
+    /**
+     * DNS follows the active host without a redundant update: the real BIND (RFC 2136, TSIG) holds the WAN address
+     * A pushed; B takes over with the same address, reads the record (verifyDns off; the read asks verifyDnsServer)
+     * and sends nothing: BIND's serial does not move. `status` on each host shows its role from the state file.
+     */
+    @Test
+    void aTakeoverWithTheSameWanAddressSendsNothingThatBindHoldsAlready() throws Exception {
+        String tsig = Files.readString(Path.of("/run/wan-agent-lab/tsig.secret")).trim();
+        Map<String, String> env = Map.of("TSIG_SECRET", tsig);
+        String bind = """
+                providers:
+                  - type: rfc2136
+                    server: 192.168.77.1:53
+                    zone: %s
+                    hostnames: [%s]
+                    tsigKeyName: wan-agent-key
+                    tsigAlgorithm: hmac-sha256
+                    tsigSecret: ${TSIG_SECRET}
+                    ttl: 60
+                    verifyDnsServer: 192.168.77.1""".formatted(ZONE, NAME);
+        // a record left from an earlier run must not make A's first push look redundant
+        Lab.Result clear = Lab.run(List.of("nsupdate", "-y", "hmac-sha256:wan-agent-key:" + tsig), Duration.ofSeconds(10),
+                "server 192.168.77.1\nzone " + ZONE + "\nupdate delete " + NAME + " A\nsend\n");
+        assertEquals(0, clear.exit(), clear.toString());
+        Path cfgA = config("dns-a", bind);
+        Path cfgB = config("dns-b", bind);
+        try (RunningAgent a = start(A, "dns-a", cfgA, env)) {
+            Lab.await("host A active", Duration.ofSeconds(15), () -> heldBy(A));
+            Lab.await("A's update in BIND", Duration.ofSeconds(10), () -> {
+                try {
+                    return dig(NAME, "A").equals(Lab.DEFAULT_WAN);
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            try (RunningAgent b = start(B, "dns-b", cfgB, env)) {
+                Lab.await("host B standby, in its state file", Duration.ofSeconds(15), () -> {
+                    try {
+                        return Files.readString(dir.resolve("state-dns-b").resolve("state.json")).contains("\"standby\"");
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+                String standby = status("lan2", cfgB, env);
+                assertTrue(standby.contains("ha standby, recorded ") && standby.contains(": no takeover yet\n")
+                        && standby.contains("ha mapping web: held by " + A + "\nha mapping rdp: held by " + A + "\n"),
+                        standby);
+                String serial = dig(ZONE, "SOA").split("\\s+")[2];
+                a.kill9();
+                Lab.await("B takes over", Duration.ofSeconds(LEASE + 5), () -> heldBy(B));
+                Lab.await("B's log saying why nothing was sent", Duration.ofSeconds(5), () -> b.logContains(NAME
+                        + " A: now " + Lab.DEFAULT_WAN + " (DNS holds it already, read after the HA takeover: not sent)"));
+                assertEquals(serial, dig(ZONE, "SOA").split("\\s+")[2], "no update reached BIND:\n" + b.log());
+                assertEquals(Lab.DEFAULT_WAN, dig(NAME, "A"));
+                String active = status("lan2", cfgB, env);
+                assertTrue(active.contains("ha active, recorded ") && active.contains(": 1 takeover(s), the last at ")
+                        && active.contains("ha mapping web: held by " + B + "\n"), active);
+                assertTrue(active.contains("dns " + NAME + " A via rfc2136 " + ZONE + "@192.168.77.1: SUCCESS "
+                        + Lab.DEFAULT_WAN), active);
+                assertFalse(b.log().contains(tsig), "no secret in the log");
+            }
+        }
     }
 
     @Test
