@@ -101,8 +101,8 @@ final class PcpMappings {
     /** The HA picture for the status page; empty when HA over PCP is off. */
     synchronized Optional<MappingReconciler.HaStatus> haStatus() {
         if (ha == null) return Optional.empty();
-        return Optional.of(new MappingReconciler.HaStatus(role.name().toLowerCase(java.util.Locale.ROOT), takeovers,
-                Optional.ofNullable(activeSince), Map.copyOf(holders)));
+        return Optional.of(new MappingReconciler.HaStatus(role == HaLock.Role.ACTIVE ? HaRole.ACTIVE : HaRole.STANDBY,
+                takeovers, Optional.ofNullable(activeSince), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(holders))));
     }
 
     /** How often a standby tries the mappings: a tenth of the lease, 1 to 5 s (as over UPnP). */

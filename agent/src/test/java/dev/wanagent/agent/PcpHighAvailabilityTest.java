@@ -89,7 +89,7 @@ class PcpHighAvailabilityTest {
         // A comes back: its renewal is refused, it hands over and deletes nothing of B's
         a.reconcile();
         assertTrue(a.standby());
-        assertEquals("standby", a.haStatus().orElseThrow().role());
+        assertEquals(HaRole.STANDBY, a.haStatus().orElseThrow().role());
         assertEquals(bWeb, router.owner(8080));
         assertEquals(bRdp, router.owner(3389));
         a.removeAll(); // a standby's graceful stop gives back nothing
