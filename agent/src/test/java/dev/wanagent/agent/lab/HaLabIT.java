@@ -77,6 +77,15 @@ class HaLabIT {
                 Duration.ofSeconds(10)).stdout().trim();
     }
 
+    /**
+     * The lines BIND logged for update requests from {@code host} (the serial alone cannot tell: BIND does not
+     * bump it for an update that changes nothing).
+     */
+    private static List<String> bindUpdatesFrom(String host) throws IOException {
+        return Files.readAllLines(Path.of("/run/wan-agent-lab/named.log")).stream()
+                .filter(l -> l.contains(" " + host + "#") && l.contains(ZONE)).toList();
+    }
+
     /** `wan-agent status` on a host, as a user would run it next to the agent. */
     private String status(String namespace, Path cfg, Map<String, String> env) throws IOException {
         Lab.Result r = Lab.run(List.of("ip", "netns", "exec", namespace, Lab.javaBin(), "-jar", Lab.JAR.toString(),
@@ -132,11 +141,15 @@ class HaLabIT {
                         && standby.contains("ha mapping web: held by " + A + "\nha mapping rdp: held by " + A + "\n"),
                         standby);
                 String serial = dig(ZONE, "SOA").split("\\s+")[2];
+                List<String> fromA = bindUpdatesFrom(A);
+                assertFalse(fromA.isEmpty(), "BIND's log names the host of each update (A's first push)");
+                System.out.println("HA: A's update as BIND logged it: " + fromA.get(fromA.size() - 1));
                 a.kill9();
                 Lab.await("B takes over", Duration.ofSeconds(LEASE + 5), () -> Lab.heldBy(B));
                 Lab.await("B's log saying why nothing was sent", Duration.ofSeconds(5), () -> b.logContains(NAME
                         + " A: now " + Lab.DEFAULT_WAN + " (DNS holds it already, read after the HA takeover: not sent)"));
                 assertEquals(serial, dig(ZONE, "SOA").split("\\s+")[2], "no update reached BIND:\n" + b.log());
+                assertEquals(List.of(), bindUpdatesFrom(B), "B sent BIND no update:\n" + b.log());
                 assertEquals(Lab.DEFAULT_WAN, dig(NAME, "A"));
                 String active = status("lan2", cfgB, env);
                 assertTrue(active.contains("ha active, recorded ") && active.contains(": 1 takeover(s), the last at ")
