@@ -125,10 +125,6 @@ final class UpdateDispatcher {
     }
 
     /**
-     * Keeps the high-availability picture in the state file (for {@code status}), saving only when it changed
-     * (a standby looks every few seconds); empty clears what an earlier run with HA left.
-     */
-    /**
      * This host has just taken the mappings over (HA). Its state file cannot tell what DNS holds now: the host that
      * was active pushed what this one never did (an unchanged address, its own AAAA, a change this host's state
      * never saw). So the next dispatch trusts no record's state: each record it would send, or leave as it is, is
@@ -141,6 +137,10 @@ final class UpdateDispatcher {
         readFirst = true;
     }
 
+    /**
+     * Keeps the high-availability picture in the state file (for {@code status}), saving only when it changed
+     * (a standby looks every few seconds); empty clears what an earlier run with HA left.
+     */
     synchronized void noteHa(Optional<StateStore.HaState> ha) {
         Optional<StateStore.HaState> was = state.ha();
         boolean same = ha.isEmpty() ? was.isEmpty() : was.isPresent() && was.get().sameAs(ha.get());
