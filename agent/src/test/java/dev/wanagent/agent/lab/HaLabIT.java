@@ -19,7 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue H on the lab: two LAN hosts (lan 192.168.77.100, lan2 192.168.77.101) run the agent with the same mappings
  * and {@code ha.enabled}; the real miniupnpd is the lock (a mapping belongs to one client; a lease not renewed
- * lapses). Lease 10 s here (the smallest allowed) to keep the suite short.
+ * lapses). Lease 10 s here (the smallest allowed) to keep the suite short. Over PCP and NAT-PMP too (UPnP disabled
+ * in the agents): PCP asks for each port exactly (PREFER_FAILURE: CANNOT_PROVIDE_EXTERNAL while another host holds
+ * it); NAT-PMP has no such option: the router offers another port, which the agent gives back. The lab's miniupnpd
+ * grants PCP lifetimes from 10 s ({@code min_lifetime=10}; its default is 120 s).
  */
 class HaLabIT {
     private static final int LEASE = 10;
@@ -46,9 +49,13 @@ class HaLabIT {
     }
 
     private Path config(String name, String providers) throws IOException {
+        return config(name, providers, "upnp: {enabled: true}");
+    }
+
+    /** @param router the lines under {@code router:} (one line: "upnp: …", or "upnp: …, pcp: …" as a flow map) */
+    private Path config(String name, String providers, String router) throws IOException {
         return Files.writeString(dir.resolve(name + ".yaml"), """
-                router:
-                  upnp: {enabled: true}
+                router: {%s}
                 pollInterval: 1h
                 ha: {enabled: true, leaseSeconds: %d}
                 mappings:
@@ -57,7 +64,7 @@ class HaLabIT {
                 %s
                 stateDir: %s
                 status: {listen: "127.0.0.1:8787"}
-                """.formatted(LEASE, providers, dir.resolve("state-" + name)));
+                """.formatted(router, LEASE, providers, dir.resolve("state-" + name)));
     }
 
     private RunningAgent start(String host, String name) throws IOException {
@@ -246,6 +253,92 @@ class HaLabIT {
                     System.out.println("HA: router reboot -> the active host's mappings back in " + back.toMillis() + " ms");
                     Thread.sleep(3000);
                     assertTrue(Lab.heldBy(A), "the standby did not race: " + Lab.holders() + "\n" + b.log());
+                }
+                assertFalse(b.logContains("is now active"), b.log());
+            }
+        }
+    }
+
+    /** HA over PCP or NAT-PMP: UPnP off in the agent (the lab's miniupnpd grants PCP lifetimes from 10 s). */
+    private RunningAgent startPcp(String host, String name, String protocol) throws IOException {
+        return start(host, name, config(name, Lab.FAKE_PROVIDER, "upnp: {enabled: false}, pcp: {enabled: true, protocol: "
+                + protocol + "}"), Lab.AGENT_ENV);
+    }
+
+    /**
+     * {@code host} holds both mappings. miniupnpd renews a PCP/NAT-PMP mapping by deleting and adding its rule, so a
+     * listing can fall between the two: a second look within a second decides.
+     */
+    private static void stillHeld(String host, String what) {
+        try {
+            Lab.await(host + " holding both mappings", Duration.ofSeconds(1), () -> Lab.heldBy(host));
+        } catch (AssertionError e) {
+            throw new AssertionError(what + ": " + Lab.holders(), e);
+        }
+    }
+
+    @Test
+    void overPcpKillTakeoverNoFlappingAndGracefulHandover() throws Exception {
+        try (FakeProvider provider = new FakeProvider(dir);
+             RunningAgent a = startPcp(A, "a", "pcp")) {
+            Lab.await("host A active", Duration.ofSeconds(15), () -> Lab.heldBy(A));
+            Lab.await("A pushed DNS", Duration.ofSeconds(10), () -> provider.received("home.example.net", Lab.DEFAULT_WAN));
+            try (RunningAgent b = startPcp(B, "b", "pcp")) {
+                Lab.await("host B running", Duration.ofSeconds(15), () -> b.logContains("running:"));
+                Thread.sleep(3000); // B tries every second: refused each time
+                stillHeld(A, "B leaves A's mappings alone\n" + b.log());
+                assertFalse(b.logContains("is now active"), b.log());
+                a.kill9();
+                Duration took = Lab.await("B takes over", Duration.ofSeconds(LEASE + 5), () -> Lab.heldBy(B));
+                System.out.println("HA over PCP: kill -9 of the active host -> the standby holds every mapping after "
+                        + took.toMillis() + " ms (lease " + LEASE + " s)");
+                Lab.await("B's log saying it is active", Duration.ofSeconds(3),
+                        () -> b.logContains("HA: this host (" + B + ") is now active"));
+                try (RunningAgent again = startPcp(A, "a-again", "pcp")) {
+                    Lab.await("A back", Duration.ofSeconds(15), () -> again.logContains("running:"));
+                    Thread.sleep(LEASE * 1000L / 2);
+                    stillHeld(B, "no flapping\n" + again.log());
+                    assertFalse(again.logContains("is now active"), again.log());
+                    b.stop();
+                    Duration handover = Lab.await("A takes over after B stopped", Duration.ofSeconds(5),
+                            () -> Lab.heldBy(A));
+                    System.out.println("HA over PCP: graceful stop -> handover in " + handover.toMillis() + " ms");
+                }
+            }
+        }
+    }
+
+    @Test
+    void overNatpmpTwoHostsAtOnceEndWithOneAndTheOtherTakesOverAfterAKill() throws Exception {
+        try (RunningAgent a = startPcp(A, "a", "natpmp"); RunningAgent b = startPcp(B, "b", "natpmp")) {
+            Lab.await("one host holding both mappings", Duration.ofSeconds(20), () -> Lab.heldBy(A) || Lab.heldBy(B));
+            Thread.sleep(3000);
+            boolean aActive = a.logContains("is now active");
+            assertTrue(aActive ^ b.logContains("is now active"), "exactly one active:\nA:\n" + a.log() + "\nB:\n" + b.log());
+            stillHeld(aActive ? A : B, "stable, no flapping");
+            RunningAgent active = aActive ? a : b;
+            String other = aActive ? B : A;
+            active.kill9();
+            Duration took = Lab.await("the other host takes over", Duration.ofSeconds(LEASE + 5), () -> Lab.heldBy(other));
+            System.out.println("HA over NAT-PMP: kill -9 of the active host -> the standby holds every mapping after "
+                    + took.toMillis() + " ms (lease " + LEASE + " s)");
+        }
+    }
+
+    @Test
+    void overPcpARouterRebootLeavesTheMappingsToTheActiveHost() throws Exception {
+        try (RunningAgent a = startPcp(A, "a", "pcp")) {
+            Lab.await("host A active", Duration.ofSeconds(15), () -> Lab.heldBy(A));
+            try (RunningAgent b = startPcp(B, "b", "pcp")) {
+                Lab.await("host B running", Duration.ofSeconds(15), () -> b.logContains("running:"));
+                Thread.sleep(1500);
+                for (int i = 0; i < 2; i++) {
+                    Lab.lab("reboot-router");
+                    Duration back = Lab.await("A re-creates its mappings", Duration.ofSeconds(5), () -> Lab.heldBy(A));
+                    System.out.println("HA over PCP: router reboot -> the active host's mappings back in "
+                            + back.toMillis() + " ms");
+                    Thread.sleep(3000);
+                    stillHeld(A, "the standby did not race\n" + b.log());
                 }
                 assertFalse(b.logContains("is now active"), b.log());
             }
