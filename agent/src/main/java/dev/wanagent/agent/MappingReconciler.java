@@ -27,6 +27,12 @@ import java.util.Optional;
 final class MappingReconciler {
     private static final Logger LOG = LoggerFactory.getLogger(MappingReconciler.class);
     static final String DESCRIPTION_PREFIX = "wan-agent ";
+    /**
+     * A renewal falls due this much before its time in a pass that runs anyway: the mappings made together stay in
+     * step, and none whose time comes while the pass runs waits for another's next turn (a pass's due times are read
+     * once; one that has passed by the end of the pass is not a future due).
+     */
+    static final Duration RENEW_EARLY = Duration.ofSeconds(1);
 
     /** The outcome for one mapping in the last pass. */
     record MappingStatus(String name, boolean ok, String detail) {
@@ -274,7 +280,7 @@ final class MappingReconciler {
             existing = Optional.empty();
         }
         Instant now = clock.instant();
-        boolean due = state(m.name()).renewAt().map(t -> !t.isAfter(now)).orElse(true);
+        boolean due = state(m.name()).renewAt().map(t -> !t.isAfter(now.plus(RENEW_EARLY))).orElse(true);
         boolean matches = existing.isPresent() && existing.get().internalPort() == m.internalPort()
                 && existing.get().enabled();
         if (matches && !due) {

@@ -147,7 +147,8 @@ final class PcpMappings {
         for (MappingConfig m : mappings) {
             Held h = held.getOrDefault(m.name(), Held.NONE);
             boolean due = lostAll || (h.retryAt().isPresent() ? !h.retryAt().get().isAfter(now)
-                    : h.granted().isEmpty() || h.renewAt().map(t -> !t.isAfter(now)).orElse(true));
+                    : h.granted().isEmpty() || h.renewAt().map(t -> !t.isAfter(now.plus(MappingReconciler.RENEW_EARLY)))
+                    .orElse(true));
             if (!due) {
                 String problem = lastProblem.get(m.name());
                 out.add(new MappingReconciler.MappingStatus(m.name(), problem == null,
@@ -278,7 +279,8 @@ final class PcpMappings {
         List<MappingReconciler.MappingStatus> out = new ArrayList<>();
         for (MappingConfig m : mappings) {
             Held h = held.getOrDefault(m.name(), Held.NONE);
-            boolean due = lostAll || h.due().map(t -> !t.isAfter(now)).orElse(true);
+            boolean due = lostAll || h.retryAt().map(t -> !t.isAfter(now)).orElse(h.renewAt()
+                    .map(t -> !t.isAfter(now.plus(MappingReconciler.RENEW_EARLY))).orElse(true));
             if (!due) {
                 String problem = lastProblem.get(m.name());
                 out.add(new MappingReconciler.MappingStatus(m.name(), problem == null,

@@ -138,7 +138,7 @@ final class Pinholes {
             }
             held = Optional.empty();
         }
-        boolean due = s.renewAt().map(t -> !t.isAfter(now)).orElse(true);
+        boolean due = s.renewAt().map(t -> !t.isAfter(now.plus(MappingReconciler.RENEW_EARLY))).orElse(true);
         if (held.isPresent() && !due && !routerLost) return ok(m, held.get(), s.renewAt());
         Ipv6Firewall.Pinhole granted = null;
         if (held.isPresent() && !routerLost) {

@@ -76,6 +76,12 @@ class PcpHighAvailabilityTest {
         Instant renewal = a.nextDue(clock.instant()).orElseThrow();
         assertEquals(clock.instant().plusSeconds(10), renewal);
         assertEquals(clock.instant().plusSeconds(3), b.nextDue(clock.instant()).orElseThrow(), "a tenth of the lease");
+        // a pass a moment before the renewal time renews both now (together, not one of them a turn later)
+        clock.advance(Duration.ofMillis(9500));
+        int before = router.maps;
+        a.reconcile();
+        assertEquals(before + 2, router.maps, "both renewed in this pass");
+        assertEquals(clock.instant().plusSeconds(10), a.nextDue(clock.instant()).orElseThrow());
 
         // A is cut off (no renewal) for longer than the lifetime: its mappings lapse, B takes them
         clock.advance(Duration.ofSeconds(31));
@@ -116,6 +122,7 @@ class PcpHighAvailabilityTest {
         private final Instant boot;
         private final Map<Integer, Lease> table = new ConcurrentHashMap<>();
         volatile int refusals;
+        volatile int maps;
 
         PcpServer(MutableClock clock) {
             this.clock = clock;
@@ -165,6 +172,7 @@ class PcpHighAvailabilityTest {
             ByteBuffer in = ByteBuffer.wrap(req);
             long lifetime = in.getInt(4) & 0xffffffffL;
             if (opcode != 1) return header(0, 0, epoch, opcode, 24).array();
+            maps++;
             String nonce = HexFormat.of().formatHex(req, 24, 36);
             int internal = in.getShort(40) & 0xffff;
             int port = in.getShort(42) & 0xffff;
