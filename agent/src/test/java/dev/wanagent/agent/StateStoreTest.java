@@ -103,7 +103,7 @@ class StateStoreTest {
                 {"{\"ha\":{" + ok + ",\"lastTakeover\":\"yesterday\"}}", "ha.lastTakeover: not a time"},
                 {"{\"ha\":{" + ok + ",\"holders\":[\"192.168.77.100\"]}}", "ha.holders: not an object"},
                 {"{\"ha\":{" + ok + ",\"holders\":{\"web\":{\"ip\":1}}}}", "ha.holders: the holder of mapping 1 is not text"},
-                {"{\"ha\":{" + ok + ",\"holders\":{\"web\":null,\"rdp\":\"" + "x".repeat(300) + "\"}}}}",
+                {"{\"ha\":{" + ok + ",\"holders\":{\"web\":null,\"rdp\":\"" + "x".repeat(300) + "\"}}}",
                         "ha.holders: the holder of mapping 2 is not text"},
                 {"{\"ha\":{" + ok + ",\"holders\":{\" \":\"192.168.77.100\"}}}", "ha.holders: mapping name 1 is blank"},
         };
