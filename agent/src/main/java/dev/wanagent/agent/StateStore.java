@@ -211,7 +211,7 @@ final class StateStore {
     static State parse(byte[] bytes) throws InvalidStateException {
         JsonNode root;
         try {
-            root = JsonTree.read(bytes);
+            root = JsonTree.readFirst(bytes);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr();

@@ -53,9 +53,15 @@ public final class JsonTree {
         }
     }
 
-    /** {@link #read(JsonParser)} of JSON bytes with the default factory. */
-    public static JsonNode read(byte[] json) throws IOException {
-        return read(JSON.createParser(json));
+    /**
+     * The first JSON value in {@code json}, with the default factory; what follows it is not read (as
+     * {@code ObjectMapper.readTree}, which the state file was read with): {@link MissingNode} when there is none.
+     */
+    public static JsonNode readFirst(byte[] json) throws IOException {
+        try (JsonParser p = JSON.createParser(json)) {
+            JsonToken t = p.nextToken();
+            return t == null ? MissingNode.getInstance() : value(p, t);
+        }
     }
 
     /** {@link #read(JsonParser)} of JSON text with the default factory. */

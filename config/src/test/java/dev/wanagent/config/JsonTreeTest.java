@@ -28,7 +28,11 @@ class JsonTreeTest {
     @Test
     void readsTheTreesObjectMapperReads() throws Exception {
         assertEquals(MAPPER.readTree(JSON), JsonTree.read(JSON));
-        assertEquals(MAPPER.readTree(JSON), JsonTree.read(JSON.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(MAPPER.readTree(JSON), JsonTree.readFirst(JSON.getBytes(StandardCharsets.UTF_8)));
+        // readFirst, as readTree, stops after the first value; read refuses what follows it
+        byte[] twice = (JSON + "}}").getBytes(StandardCharsets.UTF_8);
+        assertEquals(MAPPER.readTree(twice), JsonTree.readFirst(twice));
+        assertTrue(JsonTree.readFirst(new byte[0]).isMissingNode());
         YAMLFactory yaml = new YAMLFactory();
         assertEquals(new ObjectMapper(yaml).readTree(YAML), JsonTree.read(yaml.createParser(YAML)));
         assertTrue(JsonTree.read("").isMissingNode());
