@@ -178,6 +178,9 @@ for _ in $(seq 100); do
 done
 say "active $(systemctl show -p ActiveState --value wan-agent.service)"
 pid=$(systemctl show -p MainPID --value wan-agent.service)
+# the first run after an install: the launcher stays java's parent, to archive the classes java loaded once it exits
+say "main $(readlink /proc/"$pid"/exe | sed 's|.*/||')"
+[ "$(readlink /proc/"$pid"/exe | sed 's|.*/||')" = java ] || pid=$(pgrep -P "$pid" -x java || echo "$pid")
 say "exe $(readlink /proc/"$pid"/exe | sed 's|.*/||')"
 say "uid $(awk '/^Uid:/ {print $2}' /proc/"$pid"/status)"
 for k in CapEff CapBnd CapAmb NoNewPrivs Seccomp; do say "$k $(awk -v k="$k:" '$1 == k {print $2}' /proc/"$pid"/status)"; done
@@ -190,6 +193,18 @@ systemctl stop wan-agent.service
 # a stopped unit may be unloaded at once (its exit status forgotten): a failed one is kept, with Result != success
 say "stopped $(systemctl show -p Result --value wan-agent.service)"
 journalctl -u wan-agent.service -o cat --no-pager | grep -q "pass: POST /trigger from 127.0.0.1" && say "journal trigger"
+say "archives $(find /var/lib/private/wan-agent -name 'wan-agent-*.jsa' | wc -l)"
+# the next start maps the archive: java is the main process (the launcher execs it)
+systemctl start wan-agent.service
+for _ in $(seq 100); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8787/healthz)" != 000 ] && break
+  sleep 0.1
+done
+pid=$(systemctl show -p MainPID --value wan-agent.service)
+say "main2 $(readlink /proc/"$pid"/exe | sed 's|.*/||')"
+say "rss2_kb $(awk '/^VmRSS:/ {print $2}' /proc/"$pid"/status)"
+systemctl stop wan-agent.service
+say "stopped2 $(systemctl show -p Result --value wan-agent.service)"
 SCRIPT
   chmod 755 "$ns/root/usr/local/lib/pkgtest.sh"
   booted=$(timeout 120 systemd-nspawn -q -D "$ns/root" --register=no --keep-unit --private-network \
@@ -198,7 +213,8 @@ SCRIPT
   [ -n "$booted" ] || fail "the container printed nothing (systemd-nspawn -b on an overlay of /)"
   got() { awk -v k="$1" '$1 == k {sub(/^[^ ]+ /, ""); print}' <<<"$booted"; }
   [ "$(got active)" = active ] || fail "wan-agent.service: $booted"
-  [ "$(got exe)" = java ] || fail "the unit's main process is not java: $booted"
+  [ "$(got exe)" = java ] || fail "the unit's JVM is not java: $booted"
+  case "$(got main)" in java|dash|sh|bash) ;; *) fail "the unit's main process: $(got main)" ;; esac
   uid=$(got uid)
   { [ "$uid" -ge 61184 ] && [ "$uid" -le 65519 ]; } || fail "not a DynamicUser uid: $uid"
   for k in CapEff CapBnd CapAmb; do [ "$(got $k)" = 0000000000000000 ] || fail "$k $(got $k)"; done
@@ -207,9 +223,14 @@ SCRIPT
   [ "$(got journal)" = trigger ] || fail "the trigger is not in the journal"
   [ "$(got state)" = "700 wan-agent" ] || fail "state directory: $(got state)"
   [ "$(got stopped)" = success ] || fail "systemctl stop: $(got stopped)"
+  [ "$(got archives)" = 1 ] || fail "no class-data archive in the state directory after the first run: $booted"
+  [ "$(got main2)" = java ] || fail "the second start's main process is not java: $booted"
+  [ "$(got stopped2)" = success ] || fail "second systemctl stop: $(got stopped2)"
   ok "systemctl start: java as DynamicUser uid $uid, no capability (effective, bounding, ambient), NoNewPrivs,"
   ok "a seccomp filter; /healthz 503 (no router here), /trigger 202 and in the journal; state dir 700 wan-agent;"
   ok "systemctl stop: success (SIGTERM's 143 is SuccessExitStatus); RSS $(( $(got rss_kb) / 1024 )) MB"
+  ok "first run: main process $(got main), java its child; it left one class-data archive; the second start execs"
+  ok "java, which maps it: RSS $(( $(got rss2_kb) / 1024 )) MB; stopped: $(got stopped2)"
 fi
 
 echo "== dpkg -r, dpkg -P"

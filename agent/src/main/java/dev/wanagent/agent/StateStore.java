@@ -2,11 +2,10 @@ package dev.wanagent.agent;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wanagent.config.IpLiteral;
+import dev.wanagent.config.JsonTree;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,7 +188,6 @@ final class StateStore {
     }
 
     private final Path dir;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     StateStore(Path dir) {
         this.dir = dir;
@@ -268,7 +266,7 @@ final class StateStore {
     static State parse(byte[] bytes) throws InvalidStateException {
         JsonNode root;
         try {
-            root = JSON.readTree(bytes);
+            root = JsonTree.readFirst(bytes);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr();
@@ -422,7 +420,7 @@ final class StateStore {
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = Channels.newOutputStream(ch)) {
-                out.write(JSON.writeValueAsBytes(document(state)));
+                out.write(JsonTree.write(document(state)));
                 out.flush();
                 ch.force(true);
             }
@@ -443,7 +441,7 @@ final class StateStore {
 
     /** The JSON document for a state (also the status page's record list). */
     static ObjectNode document(State s) {
-        ObjectNode doc = JSON.createObjectNode().put("version", VERSION);
+        ObjectNode doc = JsonTree.object().put("version", VERSION);
         putIfSet(doc, "wanAddress", s.wanAddress());
         putIfSet(doc, "wanSource", s.wanSource());
         putIfSet(doc, "wanSeenAt", s.wanSeenAt());
@@ -460,7 +458,7 @@ final class StateStore {
     }
 
     static ObjectNode document(RecordState r) {
-        ObjectNode o = JSON.createObjectNode().put("provider", r.provider()).put("hostname", r.hostname())
+        ObjectNode o = JsonTree.object().put("provider", r.provider()).put("hostname", r.hostname())
                 .put("type", r.type().name());
         putIfSet(o, "address", r.address());
         putIfSet(o, "updatedAt", r.updatedAt());

@@ -1,11 +1,10 @@
 package dev.wanagent.agent;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.wanagent.config.JsonTree;
 import dev.wanagent.ddns.PublicAddress;
 
 import java.io.IOException;
@@ -45,7 +44,6 @@ import java.util.function.Supplier;
  * (the config requires one when the listener is not on loopback).
  */
 final class StatusServer implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final int THREADS = 4;
     /** Seconds a client may take to send its request, and to read the answer. */
     static final int MAX_REQUEST_SECONDS = 5;
@@ -146,7 +144,7 @@ final class StatusServer implements AutoCloseable {
             }
             switch (path) {
                 case "/status" -> send(ex, 200, "application/json",
-                        JSON.writeValueAsBytes(document(state.get(), last.get())));
+                        JsonTree.write(document(state.get(), last.get())));
                 case "/metrics" -> send(ex, 200, Metrics.CONTENT_TYPE, metrics.scrape());
                 case "/healthz" -> {
                     Optional<String> problem = health(last.get(), clock.instant(), pollInterval);
@@ -246,7 +244,7 @@ final class StatusServer implements AutoCloseable {
     }
 
     static ObjectNode document(StateStore.State state, Snapshot last) {
-        ObjectNode doc = JSON.createObjectNode().put("version", Main.version());
+        ObjectNode doc = JsonTree.object().put("version", Main.version());
         ObjectNode wan = doc.putObject("wan");
         wan.put("address", state.wanAddress()).put("source", state.wanSource())
                 .put("seenAt", state.wanSeenAt() == null ? null : state.wanSeenAt().toString());

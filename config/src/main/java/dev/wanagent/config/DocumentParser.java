@@ -7,9 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.Mark;
@@ -24,6 +22,7 @@ import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.ReaderException;
 import org.yaml.snakeyaml.reader.StreamReader;
 
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -52,15 +51,13 @@ final class DocumentParser {
 
     private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
             .maxNestingDepth(MAX_DEPTH).maxNameLength(MAX_KEY_CHARS).maxStringLength(MAX_CHARS).build();
-    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder().streamReadConstraints(LIMITS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final JsonFactory JSON = JsonFactory.builder().streamReadConstraints(LIMITS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     /** Built on first use: a JSON config loads neither SnakeYAML nor Jackson's YAML module. */
     private static final class Yaml {
-        static final ObjectMapper MAPPER = new ObjectMapper(YAMLFactory.builder().streamReadConstraints(LIMITS)
-                .loaderOptions(loaderOptions()).enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        static final YAMLFactory FACTORY = YAMLFactory.builder().streamReadConstraints(LIMITS)
+                .loaderOptions(loaderOptions()).enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     }
 
     private static final Pattern TOKEN = Pattern.compile("'[^']*'|\"[^\"]*\"|`[^`]*`|\\S+");
@@ -93,14 +90,14 @@ final class DocumentParser {
             checkYamlEvents(text);
         }
         try {
-            return (json ? JSON : Yaml.MAPPER).readTree(text);
+            return JsonTree.read(json ? JSON.createParser(text) : Yaml.FACTORY.createParser(text));
         } catch (StreamConstraintsException e) {
             throw new ConfigException(sourceName + ": " + limitExceeded(e));
         } catch (JsonProcessingException e) {
             throw new ConfigException(notValid(at(e.getLocation())) + jacksonProblem(e));
         } catch (YAMLException e) {
             throw new ConfigException(notValid(at(e, text)) + yamlProblem(e));
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new ConfigException(notValid("") + "the parser failed (" + e.getClass().getSimpleName() + ")");
         }
     }

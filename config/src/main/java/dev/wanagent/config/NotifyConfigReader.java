@@ -2,10 +2,10 @@ package dev.wanagent.config;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -51,8 +51,6 @@ final class NotifyConfigReader {
     private static final Pattern TELEGRAM_TOKEN = Pattern.compile("[0-9]{1,20}:[A-Za-z0-9_-]{20,100}");
     /** A header name (RFC 9110 token). */
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private NotifyConfigReader() {
     }
@@ -160,12 +158,12 @@ final class NotifyConfigReader {
             Map<String, String> sample = new LinkedHashMap<>();
             for (String f : BodyTemplate.FIELDS) sample.put(f, "a \"sample\" {{" + f + "}} \\ value\n");
             try {
-                if (JSON.readTree(template.fill(sample)).isMissingNode()) {
+                if (JsonTree.read(template.fill(sample)).isMissingNode()) {
                     n.problem("body", "is empty (leave it out for the default, a JSON object with every field)");
                     ok = false;
                 }
-            } catch (JacksonException e) {
-                JsonLocation at = e.getLocation();
+            } catch (IOException e) { // JacksonException for JSON that does not parse; text has no other failure
+                JsonLocation at = e instanceof JacksonException j ? j.getLocation() : null;
                 n.problem("body", "is not JSON once its placeholders are filled in" + (at == null ? ""
                         : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
                         + "; put placeholders inside strings, as in \"{{message}}\", or set a Content-Type header");

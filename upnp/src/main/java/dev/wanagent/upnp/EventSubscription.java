@@ -1,7 +1,5 @@
 package dev.wanagent.upnp;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import org.slf4j.Logger;
@@ -12,8 +10,10 @@ import org.xml.sax.helpers.DefaultHandler;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -30,17 +30,23 @@ import java.util.regex.Pattern;
 
 /**
  * A GENA subscription to the router's WAN connection service: the router NOTIFYs this host's callback listener
- * (JDK HttpServer on the LAN address) within milliseconds of a change. The subscription is renewed at half its
+ * (one blocking thread on the LAN address, see {@link CallbackRequest}) within milliseconds of a change. The subscription is renewed at half its
  * granted TIMEOUT and made anew after any failure (412, refused connection, router reboot); while the router is
  * unreachable it is retried after the delay the caller chooses for the number of consecutive failures.
  *
  * <p>A NOTIFY is accepted only from the router's address, on the callback's secret path, with the current SID.
+ * The listener answers anyone else at once without reading, reads the router's request within
+ * {@value #REQUEST_MILLIS} ms, and hands it to the timer thread, which answers it and then tells the listener: so
+ * an event is never handled while a SUBSCRIBE is on its way (the initial event can overtake its answer), and the
+ * listener thread sleeps in accept() between events (the JDK HttpServer woke twice a second for its timers).
  */
 public final class EventSubscription implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventSubscription.class);
     private final RepeatedWarnings warnings = new RepeatedWarnings();
     static final int REQUESTED_TIMEOUT_SECONDS = 1800;
     static final int MAX_NOTIFY_BYTES = 64 * 1024;
+    static final int REQUEST_MILLIS = 3000;
+    private static final int DRAIN_MILLIS = 300;
     private static final int MAX_NAME_CHARS = 100;
     private static final int MAX_VALUE_CHARS = 1000;
     private static final Pattern SID = Pattern.compile("[\\x20-\\x7e]{1,256}");
@@ -68,7 +74,8 @@ public final class EventSubscription implements AutoCloseable {
     private final HttpUrl eventUrl;
     private final InetAddress router;
     private final Listener listener;
-    private final HttpServer server;
+    private final ServerSocket server;
+    private final Thread acceptor;
     private final String callbackPath;
     private final String callbackUrl;
     private final ScheduledExecutorService timer;
@@ -95,16 +102,16 @@ public final class EventSubscription implements AutoCloseable {
         byte[] token = new byte[12];
         new SecureRandom().nextBytes(token);
         this.callbackPath = "/wan-agent/events/" + HexFormat.of().formatHex(token);
-        this.server = HttpServer.create(new InetSocketAddress(localAddress, callbackPort), 8);
+        this.server = new ServerSocket(callbackPort, 8, localAddress);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "upnp-events");
             t.setDaemon(true);
             return t;
         });
-        server.setExecutor(timer);
-        server.createContext("/", this::handle);
-        server.start();
-        this.callbackUrl = "http://" + localAddress.getHostAddress() + ":" + server.getAddress().getPort() + callbackPath;
+        this.callbackUrl = "http://" + localAddress.getHostAddress() + ":" + server.getLocalPort() + callbackPath;
+        this.acceptor = new Thread(this::accept, "upnp-events-listener");
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
 
     /**
@@ -281,58 +288,139 @@ public final class EventSubscription implements AutoCloseable {
         return new Granted(newSid, Math.min(REQUESTED_TIMEOUT_SECONDS, Long.parseLong(m.group(1))));
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            InetAddress from = ex.getRemoteAddress().getAddress();
-            String who = from.getHostAddress();
-            if (!"NOTIFY".equals(ex.getRequestMethod()) || !callbackPath.equals(ex.getRequestURI().getPath())) {
-                warnings.warn(LOG, who + " path", "GENA: refused {} {} from {}: not an event for this agent",
-                        RouterText.printable(ex.getRequestMethod(), 80),
-                        RouterText.printable(ex.getRequestURI().getPath(), 80), who);
-                ex.sendResponseHeaders(404, -1);
+    /** The listener thread: one connection at a time, one request each. */
+    private void accept() {
+        while (!closed) {
+            Socket c;
+            try {
+                c = server.accept();
+            } catch (IOException e) {
+                if (!closed) LOG.warn("GENA: the callback listener stopped: {}", e.getMessage());
                 return;
             }
-            if (!from.equals(router)) {
-                warnings.warn(LOG, who + " source", "GENA: refused a NOTIFY from {}: events are accepted only from"
-                        + " the router {}", who, router.getHostAddress());
-                ex.sendResponseHeaders(412, -1);
-                return;
+            boolean handedOver = false;
+            try {
+                handedOver = receive(c);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("GENA: callback connection dropped: {}", e.getMessage());
+            } finally {
+                if (!handedOver) closeQuietly(c);
             }
-            String notifySid = ex.getRequestHeaders().getFirst("SID");
+        }
+    }
+
+    /** Reads one request and answers it, or hands it to the timer thread (then true: the socket is the timer's). */
+    private boolean receive(Socket c) throws IOException {
+        InetAddress from = c.getInetAddress();
+        String who = from.getHostAddress();
+        if (!from.equals(router)) {
+            warnings.warn(LOG, who + " source", "GENA: refused a connection from {}: events are accepted only from"
+                    + " the router {}", who, router.getHostAddress());
+            refuse(c, 412);
+            return false;
+        }
+        CallbackRequest request;
+        try {
+            request = CallbackRequest.read(new CallbackRequest.Deadline(c, REQUEST_MILLIS), MAX_NOTIFY_BYTES);
+        } catch (CallbackRequest.Refused e) {
+            warnings.warn(LOG, who + " request", "GENA: refused a request from {}: {}", who, e.getMessage());
+            refuse(c, e.status);
+            return false;
+        }
+        if (!"NOTIFY".equals(request.method()) || !callbackPath.equals(request.path())) {
+            warnings.warn(LOG, who + " path", "GENA: refused {} {} from {}: not an event for this agent",
+                    RouterText.printable(request.method(), 80), RouterText.printable(request.path(), 80), who);
+            answer(c, 404);
+            return false;
+        }
+        try {
+            timer.execute(() -> handle(c, request, who));
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            return false;
+        }
+    }
+
+    /** On the timer thread: the router's NOTIFY on the callback path, answered, then told to the listener. */
+    private void handle(Socket c, CallbackRequest request, String who) {
+        Map<String, String> vars = null;
+        try (c) {
             String current = sid;
-            if (current == null || !current.equals(notifySid)) {
+            if (current == null || !current.equals(request.sid())) {
                 if (subscribing || current == null) {
-                    ex.sendResponseHeaders(200, -1); // the initial event can overtake the SUBSCRIBE answer
+                    answer(c, 200); // the initial event can overtake the SUBSCRIBE answer
                     return;
                 }
                 warnings.warn(LOG, "sid", "GENA: refused a NOTIFY with SID {} (current {})",
-                        RouterText.printable(String.valueOf(notifySid), 80), current);
-                ex.sendResponseHeaders(412, -1);
+                        RouterText.printable(String.valueOf(request.sid()), 80), current);
+                answer(c, 412);
                 return;
             }
-            byte[] body;
-            try (InputStream in = ex.getRequestBody()) {
-                body = in.readNBytes(MAX_NOTIFY_BYTES + 1);
-            }
-            if (body.length > MAX_NOTIFY_BYTES) {
-                warnings.warn(LOG, who + " size", "GENA: refused a NOTIFY over {} bytes from {}", MAX_NOTIFY_BYTES, who);
-                ex.sendResponseHeaders(413, -1);
-                return;
-            }
-            Map<String, String> vars;
             try {
-                vars = properties(body);
+                vars = properties(request.body());
             } catch (SAXException e) {
                 warnings.warn(LOG, who + " xml", "GENA: refused a NOTIFY from {}: not acceptable XML ({})", who,
                         e.getMessage());
-                ex.sendResponseHeaders(400, -1);
+                answer(c, 400);
                 return;
             }
-            ex.sendResponseHeaders(200, -1);
-            LOG.debug("GENA: event {}", vars);
+            answer(c, 200);
+        } catch (IOException e) {
+            LOG.debug("GENA: answering {} failed: {}", who, e.getMessage());
+        }
+        if (vars == null) return;
+        LOG.debug("GENA: event {}", vars);
+        try {
             listener.onEvent(vars);
         } catch (RuntimeException e) {
             LOG.warn("GENA: listener failed", e);
+        }
+    }
+
+    /** Answers with an empty response, the whole request having been read. */
+    private static void answer(Socket c, int status) throws IOException {
+        OutputStream out = c.getOutputStream();
+        out.write(("HTTP/1.1 " + status + " " + reason(status) + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    /**
+     * Answers a request not read (or not read to its end) and closes the sending side; what the peer still sends
+     * is read away for at most {@value #DRAIN_MILLIS} ms and 2 × {@value #MAX_NOTIFY_BYTES} bytes, so that closing
+     * does not reset the connection before the peer has read the answer.
+     */
+    private static void refuse(Socket c, int status) throws IOException {
+        answer(c, status);
+        c.shutdownOutput();
+        try {
+            InputStream in = new CallbackRequest.Deadline(c, DRAIN_MILLIS);
+            byte[] sink = new byte[4096];
+            int drained = 0;
+            for (int n; drained < 2 * MAX_NOTIFY_BYTES && (n = in.read(sink)) > 0; ) drained += n;
+        } catch (IOException ignored) {
+            // the peer is gone or slow: the answer was sent
+        }
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 200 -> "OK";
+            case 400 -> "Bad Request";
+            case 404 -> "Not Found";
+            case 412 -> "Precondition Failed";
+            case 413 -> "Content Too Large";
+            case 431 -> "Request Header Fields Too Large";
+            case 501 -> "Not Implemented";
+            default -> "Error";
+        };
+    }
+
+    private static void closeQuietly(Socket c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing left to do
         }
     }
 
@@ -380,7 +468,11 @@ public final class EventSubscription implements AutoCloseable {
         String current = sid;
         sid = null;
         if (current != null) unsubscribe(current);
-        server.stop(0);
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
         timer.shutdownNow();
     }
 }

@@ -8,7 +8,13 @@ final class RouterText {
     /** {@code s} with every character outside printable ASCII replaced by '?', cut to {@code max} characters (+ "…"). */
     static String printable(String s, int max) {
         String head = s.length() > max ? s.substring(0, max) : s;
-        String t = head.replaceAll("[^\\x20-\\x7e]", "?");
-        return s.length() > max ? t + "…" : t;
+        StringBuilder t = new StringBuilder(head.length());
+        for (int i = 0; i < head.length(); ) { // no regex: called for every header of every announcement
+            int c = head.codePointAt(i);
+            t.append(c >= 0x20 && c <= 0x7e ? (char) c : '?');
+            i += Character.charCount(c);
+        }
+        if (s.length() > max) t.append('…');
+        return t.toString();
     }
 }

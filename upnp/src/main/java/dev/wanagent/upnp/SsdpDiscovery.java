@@ -159,10 +159,13 @@ public final class SsdpDiscovery {
 
     /** The value of the first header line {@code name} (any case), trimmed; null when there is none. */
     static String header(String text, String name) {
-        for (String line : text.split("\r?\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
-                return line.substring(colon + 1).trim();
+        // no regex: the announcement listener reads every datagram the router sends
+        for (int start = 0, end; start < text.length(); start = end + 1) {
+            end = text.indexOf('\n', start);
+            if (end < 0) end = text.length();
+            int colon = text.indexOf(':', start);
+            if (colon > start && colon < end && text.substring(start, colon).trim().equalsIgnoreCase(name)) {
+                return text.substring(colon + 1, end).trim();
             }
         }
         return null;

@@ -97,6 +97,49 @@ class EventSubscriptionTest {
         assertTrue(s.callbackUrl().matches("http://127\\.0\\.0\\.1:\\d+/wan-agent/events/[0-9a-f]{24}"), s.callbackUrl());
     }
 
+    /** What the raw listener answers to {@code raw} (the status of its answer, or -1 when it just closes). */
+    private static int raw(String url, byte[] raw) throws Exception {
+        HttpUrl u = HttpUrl.get(url);
+        try (java.net.Socket c = new java.net.Socket(u.host(), u.port())) {
+            c.setSoTimeout(10_000);
+            c.getOutputStream().write(raw);
+            c.shutdownOutput();
+            String answer = new String(c.getInputStream().readNBytes(200), StandardCharsets.ISO_8859_1);
+            return answer.startsWith("HTTP/1.1 ") ? Integer.parseInt(answer.substring(9, 12)) : -1;
+        }
+    }
+
+    @Test
+    void badRequestsAreRefusedAndTheListenerGoesOn() throws Exception {
+        EventSubscription s = listening("127.0.0.1");
+        assertEquals(400, raw(s.callbackUrl(), "\u0000\u00ff junk\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+        assertEquals(501, raw(s.callbackUrl(), ("NOTIFY " + HttpUrl.get(s.callbackUrl()).encodedPath()
+                + " HTTP/1.1\r\nSID: uuid:current\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1)));
+        assertEquals(431, raw(s.callbackUrl(), ("NOTIFY / HTTP/1.1\r\nX: " + "x".repeat(20_000) + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1)));
+        assertEquals(-1, raw(s.callbackUrl(), "NOTIFY / HTTP/1.1\r\nSID: uuid:cu".getBytes(StandardCharsets.ISO_8859_1)));
+        assertTrue(heard.isEmpty(), heard.toString());
+        assertEquals(200, notify(s.callbackUrl(), "uuid:current", BODY));
+        for (int i = 0; i < 200 && heard.isEmpty(); i++) Thread.sleep(10);
+        assertEquals(1, heard.size());
+    }
+
+    /** One thread listens: a peer that connects and sends nothing holds it at most REQUEST_MILLIS. */
+    @Test
+    void aSilentPeerDelaysTheRoutersEventAtMostTheRequestLimit() throws Exception {
+        EventSubscription s = listening("127.0.0.1");
+        HttpUrl u = HttpUrl.get(s.callbackUrl());
+        try (java.net.Socket silent = new java.net.Socket(u.host(), u.port())) {
+            Thread.sleep(100); // accepted, now being read
+            long t0 = System.nanoTime();
+            assertEquals(200, notify(s.callbackUrl(), "uuid:current", BODY));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < EventSubscription.REQUEST_MILLIS + 1500, ms + " ms");
+            assertEquals(-1, silent.getInputStream().read(), "the silent peer is closed without an answer");
+        }
+    }
+
     // ---- subscribing, renewing, losing: the router's event URL is a MockWebServer; attempts run one at a time ----
 
     private final List<String> told = new CopyOnWriteArrayList<>();
