@@ -17,5 +17,5 @@ if not defined jar (
 set "java=java"
 if defined JAVA_HOME set "java=%JAVA_HOME%\bin\java.exe"
 rem The flags of bin/wan-agent (README, "Footprint"); no class-data archive here (JAVA_OPTS may add one).
-"%java%" -XX:+UseSerialGC -Xms8m -Xmx64m -XX:MaxMetaspaceSize=64m -Xss512k -XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=10000 -XX:GuaranteedSafepointInterval=10000 -XX:CompileThresholdScaling=10 -XX:TrimNativeHeapInterval=60000 %JAVA_OPTS% -jar "%jar%" %*
+"%java%" -XX:+UseSerialGC -Xms8m -Xmx64m -XX:MaxMetaspaceSize=64m -Xss512k -XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=10000 -XX:GuaranteedSafepointInterval=10000 -XX:CompileThresholdScaling=10 -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=60000 %JAVA_OPTS% -jar "%jar%" %*
 exit /b %ERRORLEVEL%
