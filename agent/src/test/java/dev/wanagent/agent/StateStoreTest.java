@@ -3,6 +3,7 @@ package dev.wanagent.agent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,6 +26,14 @@ class StateStoreTest {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
+    }
+
+    /** Writes {@code content} as the state file and reads it: the problem must name {@code expected}. */
+    private StateStore.Loaded readRefused(StateStore store, String content, String expected) throws IOException {
+        Files.writeString(dir.resolve(StateStore.FILE_NAME), content);
+        StateStore.Loaded l = store.read();
+        assertTrue(l.problem().isPresent() && l.problem().get().contains(expected), content + " → " + l.problem());
+        return l;
     }
 
     @Test
@@ -109,10 +118,8 @@ class StateStoreTest {
         };
         for (String[] c : cases) {
             Path f = dir.resolve(StateStore.FILE_NAME);
-            Files.writeString(f, c[0]);
             StateStore store = new StateStore(dir);
-            StateStore.Loaded l = store.read();
-            assertTrue(l.problem().isPresent() && l.problem().get().contains(c[1]), c[0] + " → " + l.problem());
+            StateStore.Loaded l = readRefused(store, c[0], c[1]);
             assertEquals(Optional.empty(), l.state().ha());
             assertEquals(Optional.empty(), store.open().ha(), "the daemon starts afresh");
             assertFalse(Files.exists(f), "set aside");
@@ -142,10 +149,8 @@ class StateStoreTest {
         };
         for (String[] c : cases) {
             Path f = dir.resolve(StateStore.FILE_NAME);
-            Files.writeString(f, c[0]);
             StateStore store = new StateStore(dir);
-            StateStore.Loaded l = store.read();
-            assertTrue(l.problem().isPresent() && l.problem().get().contains(c[1]), c[0] + " → " + l.problem());
+            StateStore.Loaded l = readRefused(store, c[0], c[1]);
             assertTrue(l.state().records().isEmpty());
             assertEquals(c[0], Files.readString(f), "a reader leaves the file as it is");
 
