@@ -34,7 +34,7 @@ trap cleanup EXIT
 dynlog=$LAB_DIR/dyndns2.updates
 : > "$dynlog"
 ip netns exec isp java lab/FakeDyndns2.java 11.22.33.1:8245 demo demo-secret "$dynlog" > "$LAB_DIR/dyndns2.out" 2>&1 &
-dyn_pid=$!
+dyn_pid=$!; disown "$dyn_pid" # killed at the end with the lab: no "Killed" line from the shell
 for _ in $(seq 100); do grep -q listening "$LAB_DIR/dyndns2.out" 2>/dev/null && break; sleep 0.1; done
 echo "fake dyndns2 provider on http://11.22.33.1:8245 (in the 'isp' namespace, reached through the router's NAT)"
 
