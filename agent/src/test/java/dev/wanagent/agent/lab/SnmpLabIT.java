@@ -109,7 +109,6 @@ class SnmpLabIT {
         // this read loads net-snmp's ipAddressTable cache with the address before the change
         assertEquals(new Lab.Result(0, Lab.DEFAULT_WAN + "\n", ""), wanIp(v2c));
         int lagsSeen = 0;
-        StringBuilder seen = new StringBuilder();
         for (int i = 0; i < 3; i++) {
             String next = Lab.lab("wan-change").trim();
             long ms = snmpSaysAtOnce(v2c, next, System.nanoTime(), "-v");
@@ -122,10 +121,11 @@ class SnmpLabIT {
                         lastStderr);
                 lagsSeen++;
             }
-            seen.append(lastStderr);
         }
+        // whether a read meets the lag depends on when net-snmp last filled its cache (an earlier test may have, up
+        // to ~30 s before): usually 3 of 3, once 0 of 3 in a CI run. What the agent must do either way is asserted
+        // above (the new address at once) and, for the lag, in SnmpRouter's unit tests.
         System.out.println("lab: ipAddressTable lagged behind ipAddrTable in " + lagsSeen + " of 3 reads");
-        assertTrue(lagsSeen > 0, "no read saw net-snmp's ipAddressTable lag:\n" + seen);
     }
 
     @Test
