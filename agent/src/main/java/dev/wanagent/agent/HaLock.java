@@ -1,5 +1,8 @@
 package dev.wanagent.agent;
 
+import dev.wanagent.config.HaConfig;
+
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,6 +26,21 @@ final class HaLock {
     }
 
     enum Role { ACTIVE, STANDBY }
+
+    /** How often a standby looks at the mappings (over PCP: asks for them): a tenth of the lease, 1 to 5 s. */
+    static Duration standbyCheck(HaConfig ha) {
+        return Duration.ofMillis(Math.max(1000, Math.min(5000, ha.leaseSeconds() * 100L)));
+    }
+
+    /** When a lease is renewed: after a third of it, at least a second (one lost renewal does not lose the lock). */
+    static Duration renewAfter(long leaseSeconds) {
+        return Duration.ofMillis(Math.max(1000, leaseSeconds * 1000 / 3));
+    }
+
+    /** How long a standby leaves the active host to re-create the mappings after a router restart. */
+    static Duration restartGrace(HaConfig ha) {
+        return renewAfter(ha.leaseSeconds()).plusSeconds(2);
+    }
 
     enum Move {
         /** Active and alone: renew the mappings, re-create those the router lost. */

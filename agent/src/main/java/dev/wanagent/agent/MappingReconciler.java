@@ -157,11 +157,6 @@ final class MappingReconciler {
     record HaStatus(HaRole role, int takeovers, Optional<Instant> activeSince, Map<String, String> holders) {
     }
 
-    /** How often a standby looks at the mappings: a tenth of the lease, 1 to 5 s. */
-    private Duration standbyCheck() {
-        return Duration.ofMillis(Math.max(1000, Math.min(5000, ha.leaseSeconds() * 100L)));
-    }
-
     /**
      * The earliest time after {@code now} that a mapping needs a pass by itself: a renewal or a retry, or the
      * router's event listener is to be started again.
@@ -180,7 +175,7 @@ final class MappingReconciler {
             return java.util.stream.Stream.of(pcp.nextDue(now), upnpRetry).flatMap(Optional::stream)
                     .min(Instant::compareTo);
         }
-        if (standby()) return Optional.of(now.plus(standbyCheck()));
+        if (standby()) return Optional.of(now.plus(HaLock.standbyCheck(ha)));
         Optional<Instant> mappingsDue = states.values().stream().map(MappingState::due).flatMap(Optional::stream)
                 .filter(t -> t.isAfter(now)).min(Instant::compareTo);
         Optional<Instant> pinholesDue = pinholes == null ? Optional.empty() : pinholes.nextDue(now);
@@ -330,8 +325,7 @@ final class MappingReconciler {
 
     /** Half the lease, or a third of it with HA (so that one lost renewal does not lose the lock). */
     private Duration renewAfter(long leaseSeconds) {
-        long ms = leaseSeconds * 1000 / (ha != null ? 3 : 2);
-        return Duration.ofMillis(Math.max(1000, ms));
+        return ha != null ? HaLock.renewAfter(leaseSeconds) : Duration.ofMillis(Math.max(1000, leaseSeconds * 500));
     }
 
     /**
@@ -352,7 +346,7 @@ final class MappingReconciler {
         long restarts = router.restartsSeen();
         if (restarts != restartsSeen) {
             restartsSeen = restarts;
-            if (role == HaLock.Role.STANDBY) restartGraceUntil = now.plus(renewAfter(ha.leaseSeconds())).plusSeconds(2);
+            if (role == HaLock.Role.STANDBY) restartGraceUntil = now.plus(HaLock.restartGrace(ha));
         }
         List<Optional<PortMapping>> seen = new ArrayList<>();
         List<Optional<String>> holderList = new ArrayList<>();

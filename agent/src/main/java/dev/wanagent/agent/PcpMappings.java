@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,7 +86,7 @@ final class PcpMappings {
 
     synchronized Optional<Instant> nextDue(Instant now) {
         if (standby()) {
-            return Optional.of(standbyCheckAt.isAfter(now) ? standbyCheckAt : now.plus(standbyCheck()));
+            return Optional.of(standbyCheckAt.isAfter(now) ? standbyCheckAt : now.plus(HaLock.standbyCheck(ha)));
         }
         return held.values().stream().map(Held::due).flatMap(Optional::stream).filter(t -> t.isAfter(now))
                 .min(Instant::compareTo);
@@ -103,11 +102,6 @@ final class PcpMappings {
         if (ha == null) return Optional.empty();
         return Optional.of(new MappingReconciler.HaStatus(role == HaLock.Role.ACTIVE ? HaRole.ACTIVE : HaRole.STANDBY,
                 takeovers, Optional.ofNullable(activeSince), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(holders))));
-    }
-
-    /** How often a standby tries the mappings: a tenth of the lease, 1 to 5 s (as over UPnP). */
-    private Duration standbyCheck() {
-        return Duration.ofMillis(Math.max(1000, Math.min(5000, ha.leaseSeconds() * 100L)));
     }
 
     /** What the router granted, per mapping name (for {@code mappings}). */
@@ -203,7 +197,7 @@ final class PcpMappings {
      * High availability over PCP/NAT-PMP, with {@link HaLock}'s rules. PCP cannot read who holds a port without
      * asking for it, so asking is looking: each mapping is asked for exactly ({@link PcpClient#mapExactly}), and a
      * refusal (PCP CANNOT_PROVIDE_EXTERNAL; NAT-PMP: another external port granted, given back at once) means
-     * another host holds it. A standby tries every {@link #standbyCheck()}, in config order, and stops at the first
+     * another host holds it. A standby tries every {@link HaLock#standbyCheck}, in config order, and stops at the first
      * refusal, giving back what it won; a standby that wins all is active. The active renews at a third of the
      * lifetime; a refused renewal (its lease lapsed and another host took the port) hands everything over. After a
      * router restart (epoch, ANNOUNCE) a standby waits a third of the lease and 2 s: the active re-creates first.
@@ -217,9 +211,9 @@ final class PcpMappings {
             return allUnreachable(e.getMessage());
         }
         if (role == HaLock.Role.ACTIVE) return keepActive(client, me, lostAll, now);
-        if (lostAll) restartGraceUntil = now.plus(third(ha.leaseSeconds())).plusSeconds(2);
+        if (lostAll) restartGraceUntil = now.plus(HaLock.restartGrace(ha));
         if (now.isBefore(standbyCheckAt)) return standbyStatuses("standby");
-        standbyCheckAt = now.plus(standbyCheck());
+        standbyCheckAt = now.plus(HaLock.standbyCheck(ha));
         try {
             client.announce(); // the epoch, without taking anything: a restart this standby did not hear of
         } catch (PcpException e) {
@@ -227,7 +221,7 @@ final class PcpMappings {
         }
         if (client.stateResets() != resetsSeen) {
             resetsSeen = client.stateResets();
-            restartGraceUntil = now.plus(third(ha.leaseSeconds())).plusSeconds(2);
+            restartGraceUntil = now.plus(HaLock.restartGrace(ha));
         }
         if (now.isBefore(restartGraceUntil)) {
             return standbyStatuses("standby: the router restarted; leaving the active host time to re-create the"
@@ -315,7 +309,7 @@ final class PcpMappings {
                 && held.getOrDefault(x.name(), Held.NONE).granted().isPresent()).toList();
         giveBack(client, mine);
         role = HaLock.Role.STANDBY;
-        standbyCheckAt = clock.instant().plus(standbyCheck());
+        standbyCheckAt = clock.instant().plus(HaLock.standbyCheck(ha));
         holders.put(m.name(), "another host");
         events.haStandby(me, "another host");
         return standbyStatuses("standby: another host holds the mappings (the active one)");
@@ -350,13 +344,8 @@ final class PcpMappings {
     }
 
     private Held grantedHa(PcpMapping g) {
-        return new Held(Optional.of(g), Optional.of(g.grantedAt().plus(third(g.lifetimeSeconds()))), 0,
+        return new Held(Optional.of(g), Optional.of(g.grantedAt().plus(HaLock.renewAfter(g.lifetimeSeconds()))), 0,
                 Optional.empty());
-    }
-
-    /** A third of a lifetime, at least a second (so that one lost renewal does not lose the lock). */
-    private static Duration third(long seconds) {
-        return Duration.ofMillis(Math.max(1000, seconds * 1000 / 3));
     }
 
     /** Routers may grant more than asked (miniupnpd: min_lifetime, 120 s by default): a takeover waits for it. */
