@@ -12,6 +12,7 @@ import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
+import org.slf4j.event.Level;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -49,7 +50,7 @@ public final class Main {
         Printer out = new Printer(new FileOutputStream(FileDescriptor.out));
         Printer err = new Printer(new FileOutputStream(FileDescriptor.err));
         System.setOut(out);
-        System.setErr(err); // the log (slf4j-simple writes to System.err) goes through the printer too
+        System.setErr(err); // the log (LogLines writes to System.err) goes through the printer too
         int code = new Main(out, err).execute(args);
         if (!exiting) System.exit(code);
     }
@@ -173,14 +174,13 @@ public final class Main {
         }
     }
 
-    /** slf4j-simple reads these once, at the first logger: set them before anything logs. */
+    /** How much of the log a command prints (every line goes to stderr through {@link LogLines}). */
     private static void configureLogging(String command, boolean verbose) {
-        String level = verbose ? "debug" : switch (command) {
-            case "run", "once" -> "info";
-            case "wan-ip" -> "error";
-            default -> "warn";
-        };
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+        LogLines.threshold(verbose ? Level.DEBUG : switch (command) {
+            case "run", "once" -> Level.INFO;
+            case "wan-ip" -> Level.ERROR;
+            default -> Level.WARN;
+        });
     }
 
     private boolean stateDirUsable(AgentConfig config) {
