@@ -20,8 +20,9 @@ public record PortMapping(
 
     @Override
     public String toString() {
-        return String.format("%s %d -> %s:%d '%s'%s lease %s", RouterText.printable(protocol, 10), externalPort,
-                RouterText.printable(internalClient, 64), internalPort, RouterText.printable(description, 100),
-                enabled ? "" : " (disabled)", leaseSeconds == 0 ? "permanent" : leaseSeconds + "s");
+        // concatenation, not String.format: a format with %d loads the JDK's locale data (README "Footprint")
+        return RouterText.printable(protocol, 10) + " " + externalPort + " -> " + RouterText.printable(internalClient, 64)
+                + ":" + internalPort + " '" + RouterText.printable(description, 100) + "'" + (enabled ? "" : " (disabled)")
+                + " lease " + (leaseSeconds == 0 ? "permanent" : leaseSeconds + "s");
     }
 }

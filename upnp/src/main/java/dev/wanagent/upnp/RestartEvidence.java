@@ -96,8 +96,8 @@ final class RestartEvidence {
         } else if (!heardBurst) {
             evidence = "first ssdp:alive burst heard from the router";
         } else if (since < IN_RHYTHM * rhythm) {
-            evidence = String.format(Locale.ROOT, "ssdp:alive burst %.1f s after the previous one, off the router's"
-                    + " rhythm of %s%.1f s", since / 1e9, interval >= 0 ? "" : "at least ", rhythm / 1e9);
+            evidence = "ssdp:alive burst " + seconds(since) + " s after the previous one, off the router's rhythm of "
+                    + (interval >= 0 ? "" : "at least ") + seconds(rhythm) + " s";
         } else {
             evidence = null;
         }
@@ -107,6 +107,12 @@ final class RestartEvidence {
         failures = false;
         byeBye = false;
         return Optional.ofNullable(evidence);
+    }
+
+    /** {@code nanos} in seconds with one decimal ("25.0"), without String.format (which loads the JDK's locale data). */
+    static String seconds(long nanos) {
+        long tenths = Math.round(nanos / 1e8);
+        return tenths / 10 + "." + tenths % 10;
     }
 
     private static String clean(String id) {

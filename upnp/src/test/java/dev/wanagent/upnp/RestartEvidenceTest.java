@@ -184,4 +184,13 @@ class RestartEvidenceTest {
         assertEquals(List.of("BOOTID.UPNP.ORG 1 → 2??[main] INFO forged"),
                 burst(30 * S, "2\r\n[main] INFO forged"));
     }
+
+    @Test
+    void secondsArePrintedWithOneDecimal() {
+        assertEquals("25.0", RestartEvidence.seconds(25_000_000_000L));
+        assertEquals("0.0", RestartEvidence.seconds(0));
+        assertEquals("1.3", RestartEvidence.seconds(1_250_000_000L)); // half up, as %.1f did
+        assertEquals("1.0", RestartEvidence.seconds(999_999_999L));
+        assertEquals("1800.2", RestartEvidence.seconds(1_800_240_000_000L));
+    }
 }
