@@ -49,7 +49,7 @@ ms() { local us=${EPOCHREALTIME/./}; echo $(( us / 1000 )); }
 updates=$work/updates
 : > "$updates"
 ip netns exec isp java lab/FakeDyndns2.java 11.22.33.1:8245 bench bench-pw "$updates" > "$work/dyn.out" 2>&1 &
-pids+=($!)
+pids+=($!); disown $!
 for _ in $(seq 200); do grep -q listening "$work/dyn.out" 2>/dev/null && break; sleep 0.1; done
 
 HOST_WA=bench.wan-agent.test HOST_DD=ddclient.wan-agent.test HOST_IN=inadyn.wan-agent.test
@@ -132,7 +132,7 @@ java $flags -Xshare:dump -XX:SharedClassListFile="$work/floor/classes.lst" -XX:S
 # shellcheck disable=SC2086
 ip netns exec lan java $flags -XX:SharedArchiveFile="$work/floor/floor.jsa" -Xlog:cds*=off -cp "$floor_cp" StackFloor \
   "$floor_url" 2>> "$work/floor.log" &
-fl_pid=$!; pids+=("$fl_pid")
+fl_pid=$!; pids+=("$fl_pid"); disown "$fl_pid" # no 'Killed' line when the bench ends it
 
 # ---- ddclient and inadyn, reading the WAN address through upnpc
 wanip=$work/wanip.sh
@@ -248,12 +248,12 @@ echo "wan-agent $(bin/wan-agent --version | awk '{print $2}') (Java $java_versio
 row "" "wan-agent" "the stack alone" "ddclient" "inadyn"
 row "---" "---" "---" "---" "---"
 row "settled RSS (MB)" "$(mb "${rss[wa]}")" "$(mb "${rss[fl]}")" "$(mb "${rss[dd]}")" "$(mb "${rss[in]}")"
-row "CPU per quiet minute (ms)" "$(cpu_ms wa)" "—" "$(cpu_ms dd)" "$(cpu_ms in)"
-row "  projected per hour" "$(per_hour "$(cpu_ms wa)")" "—" "$(per_hour "$(cpu_ms dd)")" "$(per_hour "$(cpu_ms in)")"
-row "start -> mappings" "$(secs "$wa_map")" "—" "(none)" "(none)"
-row "start -> first DNS update" "$(secs "$wa_dns")" "—" "$(secs "$dd_dns")" "$(secs "$in_dns")"
-row "WAN change -> DNS, p50 / p95 / max" "$(lat_cell "${lat_wa[@]}")" "—" "$(lat_cell "${lat_dd[@]}")" "$(lat_cell "${lat_in[@]}")"
-row "  over changes" "$(( N + K ))" "—" "$K" "$K"
+row "CPU per quiet minute (ms)" "$(cpu_ms wa)" "-" "$(cpu_ms dd)" "$(cpu_ms in)"
+row "  projected per hour" "$(per_hour "$(cpu_ms wa)")" "-" "$(per_hour "$(cpu_ms dd)")" "$(per_hour "$(cpu_ms in)")"
+row "start -> mappings" "$(secs "$wa_map")" "-" "(none)" "(none)"
+row "start -> first DNS update" "$(secs "$wa_dns")" "-" "$(secs "$dd_dns")" "$(secs "$in_dns")"
+row "WAN change -> DNS, p50 / p95 / max" "$(lat_cell "${lat_wa[@]}")" "-" "$(lat_cell "${lat_dd[@]}")" "$(lat_cell "${lat_in[@]}")"
+row "  over changes" "$(( N + K ))" "-" "$K" "$K"
 echo
 echo "CPU: utime+stime+cutime+cstime over ${QUIET} s with nothing changing (ddclient and inadyn run upnpc every 60 s;"
 echo "that counts). ddclient/inadyn at their shortest period (60 s; defaults 300 s)."

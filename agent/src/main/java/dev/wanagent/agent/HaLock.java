@@ -25,8 +25,6 @@ final class HaLock {
     private HaLock() {
     }
 
-    enum Role { ACTIVE, STANDBY }
-
     /** How often a standby looks at the mappings (over PCP: asks for them): a tenth of the lease, 1 to 5 s. */
     static Duration standbyCheck(HaConfig ha) {
         return Duration.ofMillis(Math.max(1000, Math.min(5000, ha.leaseSeconds() * 100L)));
@@ -54,17 +52,18 @@ final class HaLock {
     }
 
     /**
+     * @param role           ACTIVE or STANDBY (a SINGLE host runs without HA and does not ask)
      * @param holders        each mapping's holder on the router (its internal client), empty when free
      * @param me             this host's LAN address
      * @param restartGrace   the router restarted a moment ago (a standby then waits for the active host)
      */
-    static Move decide(Role role, List<Optional<String>> holders, String me, boolean restartGrace) {
+    static Move decide(HaRole role, List<Optional<String>> holders, String me, boolean restartGrace) {
         boolean another = holders.stream().anyMatch(h -> h.isPresent() && !h.get().equals(me));
         if (another) {
             boolean mine = holders.stream().anyMatch(h -> h.isPresent() && h.get().equals(me));
-            return mine || role == Role.ACTIVE ? Move.GIVE_BACK : Move.WAIT;
+            return mine || role == HaRole.ACTIVE ? Move.GIVE_BACK : Move.WAIT;
         }
-        if (role == Role.ACTIVE) return Move.KEEP;
+        if (role == HaRole.ACTIVE) return Move.KEEP;
         boolean allMine = holders.stream().allMatch(h -> h.isPresent() && h.get().equals(me));
         // a standby that holds every mapping already (it was active before a restart of the agent) takes them at
         // once; free ones right after a router restart are left to the active host for the grace

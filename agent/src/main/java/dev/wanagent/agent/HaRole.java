@@ -2,7 +2,10 @@ package dev.wanagent.agent;
 
 import java.util.Locale;
 
-/** A host's part in high availability, as the status page, the state file and {@code status} name it. */
+/**
+ * A host's part in high availability: what {@link HaLock} decides from (ACTIVE or STANDBY), and what the status
+ * page, the state file and {@code status} print.
+ */
 enum HaRole {
     /** Holds every mapping and pushes DNS. */
     ACTIVE,

@@ -80,7 +80,7 @@ final class MappingReconciler {
     /** High availability (null: off): the lease every mapping gets, renewed at a third of it. */
     private final HaConfig ha;
     /** This host's HA role; a host starts as standby and becomes active by taking every mapping. */
-    private HaLock.Role role = HaLock.Role.STANDBY;
+    private HaRole role = HaRole.STANDBY;
     /** The router granted only a permanent lease (725): HA cannot work; this host keeps the mappings, single. */
     private boolean haImpossible;
     private int takeovers;
@@ -131,7 +131,7 @@ final class MappingReconciler {
     /** True while HA is on and this host is a standby: it keeps no mapping and pushes no DNS. */
     synchronized boolean standby() {
         if (haOverPcp()) return pcp.standby();
-        return ha != null && !haImpossible && role == HaLock.Role.STANDBY;
+        return ha != null && !haImpossible && role == HaRole.STANDBY;
     }
 
     /** HA with UPnP disabled: PCP/NAT-PMP keeps the mappings and the lock ({@link PcpMappings}). */
@@ -143,8 +143,7 @@ final class MappingReconciler {
     synchronized Optional<HaStatus> haStatus() {
         if (haOverPcp()) return pcp.haStatus();
         if (ha == null) return Optional.empty();
-        return Optional.of(new HaStatus(haImpossible ? HaRole.SINGLE
-                : role == HaLock.Role.ACTIVE ? HaRole.ACTIVE : HaRole.STANDBY, takeovers,
+        return Optional.of(new HaStatus(haImpossible ? HaRole.SINGLE : role, takeovers,
                 Optional.ofNullable(activeSince), java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(holders))));
     }
 
@@ -346,7 +345,7 @@ final class MappingReconciler {
         long restarts = router.restartsSeen();
         if (restarts != restartsSeen) {
             restartsSeen = restarts;
-            if (role == HaLock.Role.STANDBY) restartGraceUntil = now.plus(HaLock.restartGrace(ha));
+            if (role == HaRole.STANDBY) restartGraceUntil = now.plus(HaLock.restartGrace(ha));
         }
         List<Optional<PortMapping>> seen = new ArrayList<>();
         List<Optional<String>> holderList = new ArrayList<>();
@@ -377,10 +376,10 @@ final class MappingReconciler {
                 String active = holderList.stream().flatMap(Optional::stream).filter(h -> !h.equals(me)).findFirst()
                         .orElse("?");
                 LOG.warn("HA: {} holds the mappings: {}; this host is standby", active,
-                        role == HaLock.Role.ACTIVE ? "handing over" : "giving back the ones this host won");
+                        role == HaRole.ACTIVE ? "handing over" : "giving back the ones this host won");
                 giveBack(gateway, seen, me);
-                if (role == HaLock.Role.ACTIVE) events.haStandby(me, active);
-                role = HaLock.Role.STANDBY;
+                if (role == HaRole.ACTIVE) events.haStandby(me, active);
+                role = HaRole.STANDBY;
                 states.clear();
                 return HaPass.done(standbyStatuses(seen, me, false));
             }
@@ -430,7 +429,7 @@ final class MappingReconciler {
                 return standing;
             }
         }
-        role = HaLock.Role.ACTIVE;
+        role = HaRole.ACTIVE;
         takeovers++;
         activeSince = now;
         events.haTakeover(me, lastHolder);

@@ -56,7 +56,7 @@ final class PcpMappings {
 
     /** High availability over PCP/NAT-PMP (null: off); see {@link #highAvailability}. */
     private final HaConfig ha;
-    private HaLock.Role role = HaLock.Role.STANDBY;
+    private HaRole role = HaRole.STANDBY;
     private int takeovers;
     private Instant activeSince;
     /** When a standby next tries to take the mappings, and until when it leaves a restarted router to the active. */
@@ -94,14 +94,14 @@ final class PcpMappings {
 
     /** True while HA is on and this host is a standby: it holds no mapping and pushes no DNS. */
     synchronized boolean standby() {
-        return ha != null && role == HaLock.Role.STANDBY;
+        return ha != null && role == HaRole.STANDBY;
     }
 
     /** The HA picture for the status page; empty when HA over PCP is off. */
     synchronized Optional<MappingReconciler.HaStatus> haStatus() {
         if (ha == null) return Optional.empty();
-        return Optional.of(new MappingReconciler.HaStatus(role == HaLock.Role.ACTIVE ? HaRole.ACTIVE : HaRole.STANDBY,
-                takeovers, Optional.ofNullable(activeSince), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(holders))));
+        return Optional.of(new MappingReconciler.HaStatus(role, takeovers, Optional.ofNullable(activeSince),
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(holders))));
     }
 
     /** What the router granted, per mapping name (for {@code mappings}). */
@@ -210,7 +210,7 @@ final class PcpMappings {
         } catch (PcpException e) {
             return allUnreachable(e.getMessage());
         }
-        if (role == HaLock.Role.ACTIVE) return keepActive(client, me, lostAll, now);
+        if (role == HaRole.ACTIVE) return keepActive(client, me, lostAll, now);
         if (lostAll) restartGraceUntil = now.plus(HaLock.restartGrace(ha));
         if (now.isBefore(standbyCheckAt)) return standbyStatuses("standby");
         standbyCheckAt = now.plus(HaLock.standbyCheck(ha));
@@ -250,7 +250,7 @@ final class PcpMappings {
                         : allUnreachable(e.getMessage());
             }
         }
-        role = HaLock.Role.ACTIVE;
+        role = HaRole.ACTIVE;
         takeovers++;
         activeSince = now;
         holders.clear();
@@ -308,7 +308,7 @@ final class PcpMappings {
         List<MappingConfig> mine = mappings.stream().filter(x -> !x.equals(m)
                 && held.getOrDefault(x.name(), Held.NONE).granted().isPresent()).toList();
         giveBack(client, mine);
-        role = HaLock.Role.STANDBY;
+        role = HaRole.STANDBY;
         standbyCheckAt = clock.instant().plus(HaLock.standbyCheck(ha));
         holders.put(m.name(), "another host");
         events.haStandby(me, "another host");

@@ -307,13 +307,13 @@ class HighAvailabilityTest {
         Optional<String> mine = Optional.of(me);
         Optional<String> theirs = Optional.of("10.0.0.3");
         Optional<String> free = Optional.empty();
-        assertEquals(HaLock.Move.TAKE, HaLock.decide(HaLock.Role.STANDBY, List.of(free, free), me, false));
-        assertEquals(HaLock.Move.WAIT, HaLock.decide(HaLock.Role.STANDBY, List.of(free, free), me, true));
-        assertEquals(HaLock.Move.TAKE, HaLock.decide(HaLock.Role.STANDBY, List.of(mine, mine), me, true),
+        assertEquals(HaLock.Move.TAKE, HaLock.decide(HaRole.STANDBY, List.of(free, free), me, false));
+        assertEquals(HaLock.Move.WAIT, HaLock.decide(HaRole.STANDBY, List.of(free, free), me, true));
+        assertEquals(HaLock.Move.TAKE, HaLock.decide(HaRole.STANDBY, List.of(mine, mine), me, true),
                 "its own already: an agent restarted within the lease keeps them");
-        assertEquals(HaLock.Move.WAIT, HaLock.decide(HaLock.Role.STANDBY, List.of(theirs, free), me, false));
-        assertEquals(HaLock.Move.GIVE_BACK, HaLock.decide(HaLock.Role.STANDBY, List.of(theirs, mine), me, false));
-        assertEquals(HaLock.Move.GIVE_BACK, HaLock.decide(HaLock.Role.ACTIVE, List.of(mine, theirs), me, false));
-        assertEquals(HaLock.Move.KEEP, HaLock.decide(HaLock.Role.ACTIVE, List.of(mine, free), me, true));
+        assertEquals(HaLock.Move.WAIT, HaLock.decide(HaRole.STANDBY, List.of(theirs, free), me, false));
+        assertEquals(HaLock.Move.GIVE_BACK, HaLock.decide(HaRole.STANDBY, List.of(theirs, mine), me, false));
+        assertEquals(HaLock.Move.GIVE_BACK, HaLock.decide(HaRole.ACTIVE, List.of(mine, theirs), me, false));
+        assertEquals(HaLock.Move.KEEP, HaLock.decide(HaRole.ACTIVE, List.of(mine, free), me, true));
     }
 }
