@@ -152,7 +152,6 @@ public final class Main {
             return USAGE;
         }
         configureLogging(command, cl.hasOption("verbose"));
-        StatusServer.limitRequestTimes(); // before any HTTP server (status page, router-event listener) starts
 
         AgentConfig config;
         try {

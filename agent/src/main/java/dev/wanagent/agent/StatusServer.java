@@ -2,14 +2,19 @@ package dev.wanagent.agent;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.wanagent.config.JsonTree;
 import dev.wanagent.ddns.PublicAddress;
+import dev.wanagent.upnp.HttpRequest;
+import dev.wanagent.upnp.HttpResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -19,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,16 +45,29 @@ import java.util.function.Supplier;
  * </ul>
  * Other paths: 404; other methods: 405.
  *
- * <p>Served by a small pool (a slow client holds one thread, not the page), with the JDK server's request and
- * response time limits ({@link #limitRequestTimes()}), and behind a bearer token when {@code status.token} is set
- * (the config requires one when the listener is not on loopback).
+ * <p>One thread ("status") sleeps in {@code accept()} and hands each connection to a small pool (a slow client
+ * holds one of its {@value #THREADS} threads, not the page; the pool has no threads while nobody asks; a connection
+ * the pool and its queue cannot take is closed). Each connection is one request, read strictly within
+ * {@value #MAX_REQUEST_SECONDS} s ({@link HttpRequest}: no body over {@value #MAX_BODY_BYTES} bytes, no chunked
+ * encoding), answered and closed ({@link HttpResponse}). The JDK's HttpServer served this before: its dispatcher and
+ * timer threads woke an idle agent about 120 times a minute. All of it is behind a bearer token when
+ * {@code status.token} is set (the config requires one when the listener is not on loopback), so a client that
+ * does not show it only ever gets an empty answer. Writing an answer has no time limit of its own (the JDK server's
+ * was 10 s): the pages fit in the sockets' buffers, and only a token holder that stops reading a page larger than
+ * them could hold a pool thread.
  */
 final class StatusServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
     static final int THREADS = 4;
-    /** Seconds a client may take to send its request, and to read the answer. */
+    /** Connections waiting for a thread; more are closed at once. */
+    static final int QUEUE = 32;
+    /** Seconds a client may take to send its request. */
     static final int MAX_REQUEST_SECONDS = 5;
-    static final int MAX_RESPONSE_SECONDS = 10;
-    private final HttpServer server;
+    /** The largest request body read (no path takes one; POST /trigger may come with a small one). */
+    static final int MAX_BODY_BYTES = 4 * 1024;
+    private static final String TEXT = "text/plain; charset=utf-8";
+    private final ServerSocket server;
+    private final Thread listener;
     private final ThreadPoolExecutor pool;
     private final Optional<byte[]> token;
     /** The longest reason /healthz gives, in characters (code points). */
@@ -71,16 +90,6 @@ final class StatusServer implements AutoCloseable {
     }
 
     /**
-     * The JDK's HTTP server (also the router-event listener's) reads these once, when its first server starts:
-     * without them a client that sends one byte a second holds a connection for ever.
-     */
-    static void limitRequestTimes() {
-        System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
-        System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(MAX_RESPONSE_SECONDS));
-        System.setProperty("sun.net.httpserver.maxReqHeaders", "64");
-    }
-
-    /**
      * @param pollInterval the agent's: /healthz wants a pass with a WAN address within two of them
      * @param trigger      asks the agent for a pass ({@link WanMonitor#trigger(String)}), with why
      */
@@ -94,7 +103,6 @@ final class StatusServer implements AutoCloseable {
     StatusServer(InetSocketAddress listen, Optional<String> bearerToken, Supplier<StateStore.State> state,
                  Supplier<Snapshot> last, Duration pollInterval, Clock clock, Consumer<String> trigger,
                  Metrics metrics) throws IOException {
-        limitRequestTimes();
         this.metrics = metrics;
         this.token = bearerToken.map(t -> t.getBytes(StandardCharsets.UTF_8));
         this.state = state;
@@ -102,70 +110,113 @@ final class StatusServer implements AutoCloseable {
         this.pollInterval = pollInterval;
         this.clock = clock;
         this.trigger = trigger;
-        server = HttpServer.create(listen, 16);
         AtomicInteger n = new AtomicInteger();
-        pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32), r -> {
+        pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
             Thread t = new Thread(r, "status-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        }, new ThreadPoolExecutor.DiscardPolicy());
+        }); // rejects by throwing: the listener then closes the connection
         pool.allowCoreThreadTimeOut(true); // no threads while nobody asks
-        server.setExecutor(pool);
-        server.createContext("/", this::respond); // every path, so that only the exact ones below are served
-        server.start();
+        server = new ServerSocket();
+        try {
+            server.bind(listen, 16);
+        } catch (IOException e) {
+            server.close();
+            pool.shutdown();
+            throw e;
+        }
+        listener = new Thread(this::accept, "status");
+        listener.setDaemon(true);
+        listener.start();
     }
 
     InetSocketAddress address() {
-        return server.getAddress();
+        return (InetSocketAddress) server.getLocalSocketAddress();
     }
 
-    private void respond(HttpExchange ex) throws IOException {
-        try (ex) {
-            if (!authorized(ex.getRequestHeaders().getFirst("Authorization"))) {
-                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"wan-agent\"");
-                ex.sendResponseHeaders(401, -1);
-                return;
-            }
-            String path = ex.getRequestURI().getRawPath(); // null for an opaque URI ("GET x:y HTTP/1.1")
-            String method = path == null ? null : switch (path) {
-                case "/status", "/healthz" -> "GET";
-                case "/metrics" -> metrics == null ? null : "GET";
-                case "/trigger" -> "POST";
-                default -> null;
-            };
-            if (method == null) {
-                ex.sendResponseHeaders(404, -1);
-                return;
-            }
-            if (!method.equals(ex.getRequestMethod())) {
-                ex.getResponseHeaders().set("Allow", method);
-                ex.sendResponseHeaders(405, -1);
-                return;
-            }
-            switch (path) {
-                case "/status" -> send(ex, 200, "application/json",
-                        JsonTree.write(document(state.get(), last.get())));
-                case "/metrics" -> send(ex, 200, Metrics.CONTENT_TYPE, metrics.scrape());
-                case "/healthz" -> {
-                    Optional<String> problem = health(last.get(), clock.instant(), pollInterval);
-                    send(ex, problem.isEmpty() ? 200 : 503, "text/plain; charset=utf-8",
-                            (problem.orElse("ok") + "\n").getBytes(StandardCharsets.UTF_8));
+    /** The listener thread: hands each connection to the pool, or closes it when the pool is full (or closed). */
+    private void accept() {
+        while (!server.isClosed()) {
+            Socket c;
+            try {
+                c = server.accept();
+            } catch (IOException e) {
+                if (server.isClosed()) return;
+                LOG.warn("status listener: accepting a connection failed: {}", e.getMessage());
+                try {
+                    Thread.sleep(1000); // e.g. out of file descriptors: not in a tight loop
+                } catch (InterruptedException stop) {
+                    return;
                 }
-                default -> {
-                    if (acceptTrigger(clock.instant())) {
-                        trigger.accept("POST /trigger from " + ex.getRemoteAddress().getAddress().getHostAddress());
-                    }
-                    send(ex, 202, "text/plain; charset=utf-8", "pass requested\n".getBytes(StandardCharsets.UTF_8));
-                }
+                continue;
+            }
+            try {
+                pool.execute(() -> serve(c));
+            } catch (RejectedExecutionException full) {
+                LOG.debug("status listener: {} connections waiting, closed one from {}", QUEUE,
+                        c.getInetAddress().getHostAddress());
+                closeQuietly(c);
             }
         }
     }
 
-    private static void send(HttpExchange ex, int code, String type, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.sendResponseHeaders(code, body.length);
-        ex.getResponseBody().write(body);
+    /** On a pool thread: one request, its answer, and the connection closed. */
+    private void serve(Socket c) {
+        try (c) {
+            HttpRequest request;
+            try {
+                request = HttpRequest.read(new HttpRequest.Deadline(c, MAX_REQUEST_SECONDS * 1000L), MAX_BODY_BYTES,
+                        "Authorization");
+            } catch (HttpRequest.Refused e) {
+                LOG.debug("status listener: refused a request from {}: {}", c.getInetAddress().getHostAddress(),
+                        e.getMessage());
+                HttpResponse.of(e.status()).refuse(c, MAX_BODY_BYTES);
+                return;
+            }
+            respond(request, c.getInetAddress()).send(c);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("status listener: connection dropped: {}", e.toString());
+        }
+    }
+
+    private HttpResponse respond(HttpRequest request, InetAddress from) throws IOException {
+        if (!authorized(request.header("Authorization"))) {
+            return HttpResponse.of(401).header("WWW-Authenticate", "Bearer realm=\"wan-agent\"");
+        }
+        String path = request.path();
+        String method = switch (path) {
+            case "/status", "/healthz" -> "GET";
+            case "/metrics" -> metrics == null ? null : "GET";
+            case "/trigger" -> "POST";
+            default -> null;
+        };
+        if (method == null) return HttpResponse.of(404);
+        if (!method.equals(request.method())) return HttpResponse.of(405).header("Allow", method);
+        return switch (path) {
+            case "/status" -> page(200, "application/json", JsonTree.write(document(state.get(), last.get())));
+            case "/metrics" -> page(200, Metrics.CONTENT_TYPE, metrics.scrape());
+            case "/healthz" -> {
+                Optional<String> problem = health(last.get(), clock.instant(), pollInterval);
+                yield page(problem.isEmpty() ? 200 : 503, TEXT,
+                        (problem.orElse("ok") + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            default -> {
+                if (acceptTrigger(clock.instant())) trigger.accept("POST /trigger from " + from.getHostAddress());
+                yield page(202, TEXT, "pass requested\n".getBytes(StandardCharsets.UTF_8));
+            }
+        };
+    }
+
+    private static HttpResponse page(int status, String type, byte[] body) {
+        return HttpResponse.of(status).body(type, body).noStore();
+    }
+
+    private static void closeQuietly(Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing left to do
+        }
     }
 
     /**
@@ -271,9 +322,15 @@ final class StatusServer implements AutoCloseable {
         return doc;
     }
 
+    /** Closes the listening socket (the listener thread ends) and stops the pool. */
     @Override
     public void close() {
-        server.stop(0);
+        closeQuietly(server);
         pool.shutdownNow();
+        try {
+            listener.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -25,6 +25,7 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StatusServerTest {
@@ -351,5 +352,99 @@ class StatusServerTest {
                 s.close();
             }
         }
+    }
+
+    /** Sends {@code request} on a new connection and reads the whole answer (the server closes the connection). */
+    private static String exchange(StatusServer server, String request) throws Exception {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.address().getPort())) {
+            s.setSoTimeout(3000);
+            OutputStream o = s.getOutputStream();
+            o.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            o.flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void aRequestTheReaderRefusesIsAnsweredWithItsStatusAndTheServerGoesOn() throws Exception {
+        List<String> asked = new CopyOnWriteArrayList<>();
+        StatusServer.Snapshot snapshot = new StatusServer.Snapshot(healthyPass(), PASS_AT);
+        try (StatusServer server = server(Optional.empty(), () -> snapshot, new MutableClock(PASS_AT), asked::add)) {
+            String chunked = exchange(server, "POST /trigger HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                    + "\r\n0\r\n\r\n");
+            assertTrue(chunked.startsWith("HTTP/1.1 501 "), chunked);
+            assertTrue(chunked.contains("\r\nConnection: close\r\n"), chunked);
+            assertEquals(List.of(), asked, "a refused trigger asks for nothing");
+            String junk = exchange(server, "hello there\r\n\r\n");
+            assertTrue(junk.startsWith("HTTP/1.1 400 "), junk);
+            String huge = exchange(server, "GET /status HTTP/1.1\r\nX: " + "a".repeat(9000) + "\r\n\r\n");
+            assertTrue(huge.startsWith("HTTP/1.1 431 "), huge);
+            String body = exchange(server, "POST /trigger HTTP/1.1\r\nContent-Length: "
+                    + (StatusServer.MAX_BODY_BYTES + 1) + "\r\n\r\n");
+            assertTrue(body.startsWith("HTTP/1.1 413 "), body);
+            String twice = exchange(server, "GET /status HTTP/1.1\r\nAuthorization: a\r\nAuthorization: b\r\n\r\n");
+            assertTrue(twice.startsWith("HTTP/1.1 400 "), twice);
+            assertEquals(List.of(), asked);
+
+            String ok = exchange(server, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 3\r\n"
+                    + "Cache-Control: no-store\r\nConnection: close\r\n\r\nok\n", ok);
+            String wrong = exchange(server, "DELETE /trigger HTTP/1.0\r\n\r\n");
+            assertTrue(wrong.startsWith("HTTP/1.1 405 ") && wrong.contains("\r\nAllow: POST\r\n"), wrong);
+            String trigger = exchange(server, "POST /trigger?now HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}");
+            assertTrue(trigger.startsWith("HTTP/1.1 202 "), trigger);
+            assertEquals(1, asked.size());
+        }
+    }
+
+    @Test
+    void theUnauthorizedAreToldTheRealm() throws Exception {
+        try (StatusServer server = server(Optional.of("k3Hq9v-status-token-0123456789"))) {
+            assertEquals("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n"
+                    + "WWW-Authenticate: Bearer realm=\"wan-agent\"\r\nConnection: close\r\n\r\n",
+                    exchange(server, "GET /status HTTP/1.1\r\n\r\n"));
+        }
+    }
+
+    @Test
+    void connectionsBeyondThePoolAndItsQueueAreClosedAndThePageIsServedAfterwards() throws Exception {
+        try (StatusServer server = server(Optional.empty())) {
+            int extra = 4;
+            List<Socket> slow = slowClients(server, StatusServer.THREADS + StatusServer.QUEUE + extra);
+            try {
+                // the pool's threads wait for the first ones, the queue holds the next: the last are closed at once
+                for (Socket s : slow.subList(slow.size() - extra, slow.size())) {
+                    s.setSoTimeout(2000);
+                    int read;
+                    try {
+                        read = s.getInputStream().read();
+                    } catch (java.net.SocketException reset) {
+                        read = -1;
+                    }
+                    assertEquals(-1, read, "closed, not left open");
+                }
+            } finally {
+                for (Socket s : slow) s.close();
+            }
+            long ms = getMillis(server, CLIENT);
+            assertTrue(ms < 3000, ms + " ms");
+        }
+    }
+
+    @Test
+    void theListenerThreadEndsOnClose() throws Exception {
+        StatusServer server = server(Optional.empty());
+        getMillis(server, CLIENT);
+        assertTrue(listenerThreads().size() >= 1, "one thread sleeps in accept()");
+        server.close();
+        assertEquals(List.of(), listenerThreads());
+        try (Socket s = new Socket()) {
+            assertThrows(java.io.IOException.class, () -> s.connect(server.address(), 1000), "the port is closed");
+        }
+    }
+
+    private static List<Thread> listenerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("status") && t.isAlive()).toList();
     }
 }

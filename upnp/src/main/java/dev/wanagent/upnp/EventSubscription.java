@@ -9,8 +9,6 @@ import org.xml.sax.SAXException;
 import org.xml.sax.helpers.DefaultHandler;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -30,8 +28,8 @@ import java.util.regex.Pattern;
 
 /**
  * A GENA subscription to the router's WAN connection service: the router NOTIFYs this host's callback listener
- * (one blocking thread on the LAN address, see {@link CallbackRequest}) within milliseconds of a change. The subscription is renewed at half its
- * granted TIMEOUT and made anew after any failure (412, refused connection, router reboot); while the router is
+ * (one blocking thread on the LAN address, see {@link HttpRequest}) within milliseconds of a change. The subscription
+ * is renewed at half its granted TIMEOUT and made anew after any failure (412, refused connection, router reboot); while the router is
  * unreachable it is retried after the delay the caller chooses for the number of consecutive failures.
  *
  * <p>A NOTIFY is accepted only from the router's address, on the callback's secret path, with the current SID.
@@ -46,7 +44,6 @@ public final class EventSubscription implements AutoCloseable {
     static final int REQUESTED_TIMEOUT_SECONDS = 1800;
     static final int MAX_NOTIFY_BYTES = 64 * 1024;
     static final int REQUEST_MILLIS = 3000;
-    private static final int DRAIN_MILLIS = 300;
     private static final int MAX_NAME_CHARS = 100;
     private static final int MAX_VALUE_CHARS = 1000;
     private static final Pattern SID = Pattern.compile("[\\x20-\\x7e]{1,256}");
@@ -319,12 +316,12 @@ public final class EventSubscription implements AutoCloseable {
             refuse(c, 412);
             return false;
         }
-        CallbackRequest request;
+        HttpRequest request;
         try {
-            request = CallbackRequest.read(new CallbackRequest.Deadline(c, REQUEST_MILLIS), MAX_NOTIFY_BYTES);
-        } catch (CallbackRequest.Refused e) {
+            request = HttpRequest.read(new HttpRequest.Deadline(c, REQUEST_MILLIS), MAX_NOTIFY_BYTES, "SID");
+        } catch (HttpRequest.Refused e) {
             warnings.warn(LOG, who + " request", "GENA: refused a request from {}: {}", who, e.getMessage());
-            refuse(c, e.status);
+            refuse(c, e.status());
             return false;
         }
         if (!"NOTIFY".equals(request.method()) || !callbackPath.equals(request.path())) {
@@ -342,17 +339,17 @@ public final class EventSubscription implements AutoCloseable {
     }
 
     /** On the timer thread: the router's NOTIFY on the callback path, answered, then told to the listener. */
-    private void handle(Socket c, CallbackRequest request, String who) {
+    private void handle(Socket c, HttpRequest request, String who) {
         Map<String, String> vars = null;
         try (c) {
             String current = sid;
-            if (current == null || !current.equals(request.sid())) {
+            if (current == null || !current.equals(request.header("SID"))) {
                 if (subscribing || current == null) {
                     answer(c, 200); // the initial event can overtake the SUBSCRIBE answer
                     return;
                 }
                 warnings.warn(LOG, "sid", "GENA: refused a NOTIFY with SID {} (current {})",
-                        RouterText.printable(String.valueOf(request.sid()), 80), current);
+                        RouterText.printable(String.valueOf(request.header("SID")), 80), current);
                 answer(c, 412);
                 return;
             }
@@ -379,41 +376,12 @@ public final class EventSubscription implements AutoCloseable {
 
     /** Answers with an empty response, the whole request having been read. */
     private static void answer(Socket c, int status) throws IOException {
-        OutputStream out = c.getOutputStream();
-        out.write(("HTTP/1.1 " + status + " " + reason(status) + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        out.flush();
+        HttpResponse.of(status).send(c);
     }
 
-    /**
-     * Answers a request not read (or not read to its end) and closes the sending side; what the peer still sends
-     * is read away for at most {@value #DRAIN_MILLIS} ms and 2 × {@value #MAX_NOTIFY_BYTES} bytes, so that closing
-     * does not reset the connection before the peer has read the answer.
-     */
+    /** Answers a request not read to its end ({@link HttpResponse#refuse}). */
     private static void refuse(Socket c, int status) throws IOException {
-        answer(c, status);
-        c.shutdownOutput();
-        try {
-            InputStream in = new CallbackRequest.Deadline(c, DRAIN_MILLIS);
-            byte[] sink = new byte[4096];
-            int drained = 0;
-            for (int n; drained < 2 * MAX_NOTIFY_BYTES && (n = in.read(sink)) > 0; ) drained += n;
-        } catch (IOException ignored) {
-            // the peer is gone or slow: the answer was sent
-        }
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 200 -> "OK";
-            case 400 -> "Bad Request";
-            case 404 -> "Not Found";
-            case 412 -> "Precondition Failed";
-            case 413 -> "Content Too Large";
-            case 431 -> "Request Header Fields Too Large";
-            case 501 -> "Not Implemented";
-            default -> "Error";
-        };
+        HttpResponse.of(status).refuse(c, MAX_NOTIFY_BYTES);
     }
 
     private static void closeQuietly(Socket c) {

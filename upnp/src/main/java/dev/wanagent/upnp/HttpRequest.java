@@ -1,37 +1,59 @@
 package dev.wanagent.upnp;
 
+import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * One HTTP/1.x request on the GENA callback listener, read strictly (the listener is one blocking thread, so it must
- * never wait long or hold much): the request line and headers at most {@value #MAX_HEAD_BYTES} bytes, a body only
- * with a {@code Content-Length} of at most the caller's limit (no chunked encoding: UDA requires NOTIFY to give its
- * length), no header folding. Only what the callback needs is kept: method, path (without query), SID and body.
- * Anything else is a {@link Refused} with the HTTP status to answer.
+ * One HTTP/1.x request read strictly, for the agent's own small listeners (the GENA callback, the status page): each
+ * is a thread blocked in {@code accept()} rather than the JDK's HttpServer, whose timer threads wake the process
+ * every second. The request line and headers are at most {@value #MAX_HEAD_BYTES} bytes; a body only with a
+ * {@code Content-Length} of at most the caller's limit (no chunked encoding: UDA requires NOTIFY to give its length,
+ * and the status page takes no body); no header folding. Only what the caller needs is kept: method, path (without
+ * query), the headers it names, and the body. Anything else is a {@link Refused} with the HTTP status to answer
+ * ({@link HttpResponse#refuse}).
+ *
+ * @param headers the kept headers by lower-case name (use {@link #header(String)})
  */
-record CallbackRequest(String method, String path, String sid, byte[] body) {
+public record HttpRequest(String method, String path, Map<String, String> headers, byte[] body) {
     static final int MAX_HEAD_BYTES = 8 * 1024;
     private static final int MAX_METHOD_CHARS = 20;
 
     /** A request that is not answered further than this status. */
-    static final class Refused extends Exception {
-        final int status;
+    public static final class Refused extends Exception {
+        private final int status;
 
         Refused(int status, String message) {
             super(message, null, false, false);
             this.status = status;
         }
+
+        /** The HTTP status to answer with. */
+        public int status() {
+            return status;
+        }
+    }
+
+    /** The value of a kept header (any case of {@code name}), or null when the request did not give it. */
+    public String header(String name) {
+        return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
     /**
-     * Reads one request from {@code in}; {@code in} should stop waiting on its own (a socket timeout and a deadline).
-     * An end of stream or a timeout before the whole request is there is an {@link IOException}.
+     * Reads one request from {@code in}; {@code in} should stop waiting on its own (a socket timeout and a deadline,
+     * {@link Deadline}). An end of stream or a timeout before the whole request is there is an {@link IOException}.
+     *
+     * @param keptHeaders the headers to keep (compared without case); a request that gives one of them twice is
+     *                    refused (400). Content-Length and Transfer-Encoding are the reader's, never kept.
      */
-    static CallbackRequest read(InputStream in, int maxBody) throws IOException, Refused {
+    public static HttpRequest read(InputStream in, int maxBody, String... keptHeaders) throws IOException, Refused {
         String head = readHead(in);
         String[] lines = head.split("\n", -1);
         String[] requestLine = stripCr(lines[0]).split(" ", -1);
@@ -44,7 +66,7 @@ record CallbackRequest(String method, String path, String sid, byte[] body) {
             throw new Refused(400, "not HTTP/1.0 or 1.1");
         }
         String path = path(requestLine[1]);
-        String sid = null;
+        Map<String, String> kept = new HashMap<>();
         long length = -1;
         for (int i = 1; i < lines.length; i++) {
             String line = stripCr(lines[i]);
@@ -60,15 +82,19 @@ record CallbackRequest(String method, String path, String sid, byte[] body) {
                 length = l;
             } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
                 throw new Refused(501, "Transfer-Encoding is not supported (give Content-Length)");
-            } else if (name.equalsIgnoreCase("SID")) {
-                if (sid != null) throw new Refused(400, "two SID headers");
-                sid = value;
+            } else {
+                for (String wanted : keptHeaders) {
+                    if (!name.equalsIgnoreCase(wanted)) continue;
+                    if (kept.putIfAbsent(wanted.toLowerCase(Locale.ROOT), value) != null) {
+                        throw new Refused(400, "two " + wanted + " headers");
+                    }
+                }
             }
         }
         if (length > maxBody) throw new Refused(413, "body over " + maxBody + " bytes");
         byte[] body = length <= 0 ? new byte[0] : in.readNBytes((int) length);
         if (body.length < length) throw new EOFException("the body ended early");
-        return new CallbackRequest(method, path, sid, body);
+        return new HttpRequest(method, path, Map.copyOf(kept), body);
     }
 
     /** The bytes up to the first empty line, as ISO-8859-1, without it. */
@@ -125,15 +151,18 @@ record CallbackRequest(String method, String path, String sid, byte[] body) {
         return true;
     }
 
-    /** Reads from a socket's stream until a deadline: each read waits at most what is left of it. */
-    static final class Deadline extends InputStream {
+    /**
+     * Reads from a socket's stream until a deadline: each read waits at most what is left of it, so a peer that
+     * sends one byte at a time cannot hold the reader longer than the deadline.
+     */
+    public static final class Deadline extends InputStream {
         private final InputStream in;
-        private final java.net.Socket socket;
+        private final Socket socket;
         private final long endNanos;
 
-        Deadline(java.net.Socket socket, long millis) throws IOException {
+        public Deadline(Socket socket, long millis) throws IOException {
             this.socket = socket;
-            this.in = new java.io.BufferedInputStream(socket.getInputStream(), 2048);
+            this.in = new BufferedInputStream(socket.getInputStream(), 2048);
             this.endNanos = System.nanoTime() + millis * 1_000_000;
         }
 

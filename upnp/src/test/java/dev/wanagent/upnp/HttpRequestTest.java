@@ -25,37 +25,61 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The GENA callback's request reader, with what a router sends and what a hostile LAN host could. */
-class CallbackRequestTest {
+/**
+ * The listeners' request reader (the GENA callback's, the status page's), with what a router sends and what a hostile
+ * LAN host could.
+ */
+class HttpRequestTest {
     private static final int MAX = EventSubscription.MAX_NOTIFY_BYTES;
     private static final String NOTIFY = "NOTIFY /wan-agent/events/abc HTTP/1.1\r\nHOST: 192.168.77.100:40000\r\n"
             + "CONTENT-TYPE: text/xml; charset=\"utf-8\"\r\nNT: upnp:event\r\nNTS: upnp:propchange\r\n"
             + "SID: uuid:1\r\nSEQ: 0\r\nCONTENT-LENGTH: 5\r\n\r\n<a/>\n";
 
-    private static CallbackRequest read(String raw) throws Exception {
-        return CallbackRequest.read(new ByteArrayInputStream(raw.getBytes(StandardCharsets.ISO_8859_1)), MAX);
+    private static HttpRequest read(String raw) throws Exception {
+        return HttpRequest.read(new ByteArrayInputStream(raw.getBytes(StandardCharsets.ISO_8859_1)), MAX, "SID");
     }
 
     private static int refused(String raw) {
-        return assertThrows(CallbackRequest.Refused.class, () -> read(raw)).status;
+        return assertThrows(HttpRequest.Refused.class, () -> read(raw)).status();
     }
 
     @Test
     void readsARoutersNotify() throws Exception {
-        CallbackRequest r = read(NOTIFY);
+        HttpRequest r = read(NOTIFY);
         assertEquals("NOTIFY", r.method());
         assertEquals("/wan-agent/events/abc", r.path());
-        assertEquals("uuid:1", r.sid());
+        assertEquals("uuid:1", r.header("SID"));
         assertArrayEquals("<a/>\n".getBytes(StandardCharsets.US_ASCII), r.body());
         // bare LF line ends, leading empty lines, absolute-form target with a query, lower-case names
-        CallbackRequest lf = read("\r\n\nNOTIFY http://192.168.77.100:4000/p?x=1 HTTP/1.0\nsid:  uuid:2 \n"
+        HttpRequest lf = read("\r\n\nNOTIFY http://192.168.77.100:4000/p?x=1 HTTP/1.0\nsid:  uuid:2 \n"
                 + "content-length: 2\n\nab");
         assertEquals("/p", lf.path());
-        assertEquals("uuid:2", lf.sid());
+        assertEquals("uuid:2", lf.header("SID"));
         assertEquals("ab", new String(lf.body(), StandardCharsets.US_ASCII));
-        CallbackRequest none = read("GET / HTTP/1.1\r\n\r\n");
-        assertNull(none.sid());
+        HttpRequest none = read("GET / HTTP/1.1\r\n\r\n");
+        assertNull(none.header("SID"));
         assertEquals(0, none.body().length);
+    }
+
+    @Test
+    void keepsOnlyTheHeadersAskedForWhateverTheirCase() throws Exception {
+        HttpRequest r = HttpRequest.read(new ByteArrayInputStream(("POST /trigger HTTP/1.1\r\nHost: x\r\n"
+                + "authorization: Bearer t\r\nX-Other: 1\r\nSID: s\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)),
+                MAX, "Authorization", "Host");
+        assertEquals("Bearer t", r.header("Authorization"));
+        assertEquals("Bearer t", r.header("AUTHORIZATION"));
+        assertEquals("x", r.header("host"));
+        assertNull(r.header("X-Other"));
+        assertNull(r.header("SID"), "not asked for");
+        assertEquals(2, r.headers().size());
+        HttpRequest.Refused twice = assertThrows(HttpRequest.Refused.class, () -> HttpRequest.read(
+                new ByteArrayInputStream("GET / HTTP/1.1\r\nAuthorization: a\r\nauthorization: a\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1)), MAX, "Authorization"));
+        assertEquals(400, twice.status());
+        assertEquals("two Authorization headers", twice.getMessage());
+        // a header not kept may come twice
+        assertEquals("/", HttpRequest.read(new ByteArrayInputStream("GET / HTTP/1.1\r\nX: 1\r\nX: 2\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1)), MAX).path());
     }
 
     @Test
@@ -75,7 +99,7 @@ class CallbackRequestTest {
         assertEquals(400, refused("NOTIFY /p HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"));
         assertEquals(501, refused("NOTIFY /p HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<a/>\n\r\n0\r\n\r\n"));
         assertEquals(413, refused("NOTIFY /p HTTP/1.1\r\nContent-Length: " + (MAX + 1) + "\r\n\r\n"));
-        assertEquals(431, refused("NOTIFY /p HTTP/1.1\r\nX: " + "a".repeat(CallbackRequest.MAX_HEAD_BYTES) + "\r\n\r\n"));
+        assertEquals(431, refused("NOTIFY /p HTTP/1.1\r\nX: " + "a".repeat(HttpRequest.MAX_HEAD_BYTES) + "\r\n\r\n"));
         assertEquals(431, refused("\r\n".repeat(1) + "NOTIFY /p HTTP/1.1\r\n" + "X: 1\r\n".repeat(2000) + "\r\n"));
     }
 
@@ -111,8 +135,8 @@ class CallbackRequestTest {
             dripper.setDaemon(true);
             dripper.start();
             long t0 = System.nanoTime();
-            InputStream in = new CallbackRequest.Deadline(accepted, 500);
-            assertThrows(SocketTimeoutException.class, () -> CallbackRequest.read(in, MAX));
+            InputStream in = new HttpRequest.Deadline(accepted, 500);
+            assertThrows(SocketTimeoutException.class, () -> HttpRequest.read(in, MAX, "SID"));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(ms >= 450 && ms < 1500, ms + " ms");
         }
@@ -135,14 +159,14 @@ class CallbackRequestTest {
         Object outcome = Hostile.quickly(() -> {
             try {
                 return read(raw);
-            } catch (CallbackRequest.Refused e) {
+            } catch (HttpRequest.Refused e) {
                 return e;
             }
         });
-        if (outcome instanceof CallbackRequest.Refused e) {
-            assertTrue(Set.of(400, 413, 431, 501).contains(e.status), e.status + " " + e.getMessage());
+        if (outcome instanceof HttpRequest.Refused e) {
+            assertTrue(Set.of(400, 413, 431, 501).contains(e.status()), e.status() + " " + e.getMessage());
             Hostile.assertCleanMessage(e);
-        } else if (outcome instanceof CallbackRequest r) {
+        } else if (outcome instanceof HttpRequest r) {
             assertTrue(r.body().length <= MAX);
             assertTrue(r.path().startsWith("/"), r.path());
         } else {
