@@ -136,13 +136,18 @@ final class StatusServer implements AutoCloseable {
 
     /** The listener thread: hands each connection to the pool, or closes it when the pool is full (or closed). */
     private void accept() {
+        boolean failing = false; // one warning per outage, one line when it ends
         while (!server.isClosed()) {
             Socket c;
             try {
                 c = server.accept();
             } catch (IOException e) {
                 if (server.isClosed()) return;
-                LOG.warn("status listener: accepting a connection failed: {}", e.getMessage());
+                if (!failing) {
+                    LOG.warn("status listener: accepting a connection failed ({}): trying again every second",
+                            e.getMessage());
+                }
+                failing = true;
                 try {
                     Thread.sleep(1000); // e.g. out of file descriptors: not in a tight loop
                 } catch (InterruptedException stop) {
@@ -150,6 +155,8 @@ final class StatusServer implements AutoCloseable {
                 }
                 continue;
             }
+            if (failing) LOG.info("status listener: accepting connections again");
+            failing = false;
             try {
                 pool.execute(() -> serve(c));
             } catch (RejectedExecutionException full) {
