@@ -29,8 +29,9 @@ import java.util.regex.Pattern;
 /**
  * A GENA subscription to the router's WAN connection service: the router NOTIFYs this host's callback listener
  * (one blocking thread on the LAN address, see {@link HttpRequest}) within milliseconds of a change. The subscription
- * is renewed at half its granted TIMEOUT and made anew after any failure (412, refused connection, router reboot); while the router is
- * unreachable it is retried after the delay the caller chooses for the number of consecutive failures.
+ * is renewed at half its granted TIMEOUT and made anew after any failure (412, refused connection, router reboot);
+ * while the router is unreachable it is retried after the delay the caller chooses for the number of consecutive
+ * failures.
  *
  * <p>A NOTIFY is accepted only from the router's address, on the callback's secret path, with the current SID.
  * The listener answers anyone else at once without reading, reads the router's request within
