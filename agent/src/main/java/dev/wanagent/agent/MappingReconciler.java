@@ -144,7 +144,7 @@ final class MappingReconciler {
         if (haOverPcp()) return pcp.haStatus();
         if (ha == null) return Optional.empty();
         return Optional.of(new HaStatus(haImpossible ? HaRole.SINGLE : role, takeovers,
-                Optional.ofNullable(activeSince), java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(holders))));
+                Optional.ofNullable(activeSince), holders));
     }
 
     /**
@@ -154,6 +154,9 @@ final class MappingReconciler {
      * @param holders     each mapping's holder on the router at the last pass ("" when free), in config order
      */
     record HaStatus(HaRole role, int takeovers, Optional<Instant> activeSince, Map<String, String> holders) {
+        HaStatus {
+            holders = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(holders)); // config order
+        }
     }
 
     /**

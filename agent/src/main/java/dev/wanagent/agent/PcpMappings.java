@@ -100,8 +100,7 @@ final class PcpMappings {
     /** The HA picture for the status page; empty when HA over PCP is off. */
     synchronized Optional<MappingReconciler.HaStatus> haStatus() {
         if (ha == null) return Optional.empty();
-        return Optional.of(new MappingReconciler.HaStatus(role, takeovers, Optional.ofNullable(activeSince),
-                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(holders))));
+        return Optional.of(new MappingReconciler.HaStatus(role, takeovers, Optional.ofNullable(activeSince), holders));
     }
 
     /** What the router granted, per mapping name (for {@code mappings}). */
